@@ -1,0 +1,3 @@
+"""towngown: the open knowledge graph of university-municipality partnerships."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,79 @@
+"""Settings: read once from the environment (prefix TOWNGOWN_) and passed in from there on."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+from .errors import ConfigError
+
+__all__ = ["Settings", "DEFAULT_BASE_IRI"]
+
+DEFAULT_BASE_IRI = "https://w3id.org/towngown/"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every knob of towngown; build it once with ``Settings.from_env()``."""
+
+    base_iri: str = DEFAULT_BASE_IRI
+    #: Where the embedded engine keeps its data; ignored when ``sparql_url`` is set.
+    data_dir: Path = Path("var")
+    #: An external SPARQL 1.1 server; empty means the embedded Oxigraph server.
+    sparql_url: str = ""
+    update_url: str = ""
+    graph_store_url: str = ""
+    store_user: str = ""
+    store_password: str = ""
+    #: Path of the `oxigraph` binary; empty means the one next to the Python interpreter, then PATH.
+    oxigraph_bin: str = ""
+    query_timeout_s: float = 10.0
+    host: str = "127.0.0.1"
+    port: int = 8080
+    language: str = "nb"
+    cors: bool = True
+    service_allow_list: tuple[str, ...] = field(default_factory=tuple)
+
+    @classmethod
+    def from_env(cls, prefix: str = "TOWNGOWN_", environ: Mapping[str, str] | None = None) -> "Settings":
+        """Build settings from ``{prefix}NAME`` variables; unknown or malformed values are a ConfigError."""
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            raw = env.get(prefix + f.name.upper())
+            if raw is None:
+                continue
+            values[f.name] = _coerce(f.name, f.type, raw)
+        settings = cls(**values)  # type: ignore[arg-type]
+        if not settings.base_iri.endswith("/"):
+            raise ConfigError(f"{prefix}BASE_IRI must end with '/': {settings.base_iri!r}")
+        return settings
+
+    def with_(self, **changes: object) -> "Settings":
+        """A copy with some settings changed (tests, CLI flags)."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def _coerce(name: str, type_: object, raw: str) -> object:
+    type_name = type_ if isinstance(type_, str) else getattr(type_, "__name__", str(type_))
+    try:
+        if type_name == "bool":
+            lowered = raw.strip().lower()
+            if lowered in {"1", "true", "yes", "on"}:
+                return True
+            if lowered in {"0", "false", "no", "off", ""}:
+                return False
+            raise ValueError(raw)
+        if type_name == "int":
+            return int(raw)
+        if type_name == "float":
+            return float(raw)
+        if type_name == "Path":
+            return Path(raw)
+        if type_name.startswith("tuple"):
+            return tuple(p.strip() for p in raw.split(",") if p.strip())
+        return raw
+    except ValueError:
+        raise ConfigError(f"setting {name}: cannot read {raw!r} as {type_name}") from None

@@ -1,0 +1,111 @@
+"""The one exception hierarchy of towngown; every error knows its HTTP status."""
+
+from __future__ import annotations
+
+__all__ = [
+    "TowngownError",
+    "InputError",
+    "ParseError",
+    "ValidationFailed",
+    "NotFound",
+    "QueryError",
+    "QueryRefused",
+    "QueryTimeout",
+    "StoreError",
+    "StoreUnavailable",
+    "ConfigError",
+]
+
+
+class TowngownError(Exception):
+    """Base of every error towngown raises on purpose."""
+
+    status: int = 500
+    title: str = "Internal error"
+
+    def __init__(self, message: str, **detail: object) -> None:
+        super().__init__(message)
+        self.message = message
+        self.detail = detail
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InputError(TowngownError):
+    """The caller sent something we cannot use."""
+
+    status = 400
+    title = "Bad request"
+
+
+class ParseError(InputError):
+    """RDF or SPARQL that does not parse; carries source, line and column when known."""
+
+    title = "Syntax error"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        where = ":".join(str(p) for p in (source, line, column) if p is not None)
+        super().__init__(f"{where}: {message}" if where else message, source=source, line=line, column=column)
+        self.source = source
+        self.line = line
+        self.column = column
+
+
+class ValidationFailed(TowngownError):
+    """Data that parses but violates the shapes; carries the report."""
+
+    status = 422
+    title = "Validation failed"
+
+    def __init__(self, message: str, report: object) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+class NotFound(TowngownError):
+    status = 404
+    title = "Not found"
+
+
+class QueryError(InputError):
+    """A SPARQL query the engine rejected."""
+
+    title = "Query error"
+
+
+class QueryRefused(InputError):
+    """A query towngown will not run (update, SERVICE, too large)."""
+
+    status = 400
+    title = "Query refused"
+
+
+class QueryTimeout(TowngownError):
+    status = 503
+    title = "Query time limit reached"
+
+
+class StoreError(TowngownError):
+    """The store answered something unexpected."""
+
+    status = 502
+    title = "Store error"
+
+
+class StoreUnavailable(StoreError):
+    """The store cannot be reached or is restarting."""
+
+    status = 503
+    title = "Store unavailable"
+
+
+class ConfigError(TowngownError):
+    title = "Configuration error"

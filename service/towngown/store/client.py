@@ -1,0 +1,197 @@
+"""A client of the SPARQL 1.1 Protocol and Graph Store Protocol: the one HTTP client in towngown."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping, Sequence
+
+import requests
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from ..errors import NotFound, QueryError, QueryTimeout, StoreError, StoreUnavailable
+from .base import QueryResponse
+
+__all__ = ["SparqlStore", "SPARQL_JSON", "N_TRIPLES"]
+
+logger = logging.getLogger(__name__)
+
+SPARQL_JSON = "application/sparql-results+json"
+N_TRIPLES = "application/n-triples"
+#: Seconds added to the query time limit before the HTTP request itself gives up.
+_GRACE_S = 5.0
+
+
+class SparqlStore:
+    """A Store over any SPARQL 1.1 server, given its query, update and graph-store URLs."""
+
+    def __init__(
+        self,
+        query_url: str,
+        update_url: str | None = None,
+        graph_store_url: str | None = None,
+        *,
+        auth: tuple[str, str] | None = None,
+        timeout_s: float = 10.0,
+        engine: object | None = None,
+    ) -> None:
+        self.query_url = query_url
+        self.update_url = update_url or query_url
+        self.graph_store_url = graph_store_url
+        self.timeout_s = timeout_s
+        #: The embedded engine this store talks to, when towngown runs it (None for external servers).
+        self.engine = engine
+        self._session = requests.Session()
+        if auth:
+            self._session.auth = auth
+
+    # -- protocol ---------------------------------------------------------------------------
+    def query_raw(
+        self,
+        sparql: str,
+        accept: str,
+        *,
+        default_graph_uris: Sequence[str] = (),
+        named_graph_uris: Sequence[str] = (),
+        timeout_s: float | None = None,
+    ) -> QueryResponse:
+        """POST the query (URL-encoded form) and return the body in the negotiated format."""
+        limit = self.timeout_s if timeout_s is None else timeout_s
+        data: list[tuple[str, str]] = [("query", sparql)]
+        data += [("default-graph-uri", g) for g in default_graph_uris]
+        data += [("named-graph-uri", g) for g in named_graph_uris]
+        response = self._request(
+            "POST", self.query_url, data=data, headers={"Accept": accept}, timeout=limit + _GRACE_S
+        )
+        return QueryResponse(response.headers.get("Content-Type", accept).split(";")[0].strip(), response.content)
+
+    def select(self, sparql: str) -> list[dict[str, Node]]:
+        """Run a SELECT and parse the SPARQL JSON results into rdflib terms."""
+        payload = self._json(sparql)
+        return [
+            {name: _term(value) for name, value in binding.items()}
+            for binding in payload.get("results", {}).get("bindings", [])
+        ]
+
+    def ask(self, sparql: str) -> bool:
+        """Run an ASK query."""
+        payload = self._json(sparql)
+        if "boolean" not in payload:
+            raise StoreError("the store answered an ASK query without a boolean")
+        return bool(payload["boolean"])
+
+    def construct(self, sparql: str) -> Graph:
+        """Run a CONSTRUCT or DESCRIBE and parse the N-Triples answer."""
+        response = self.query_raw(sparql, N_TRIPLES)
+        graph = Graph()
+        graph.parse(data=response.body.decode("utf-8"), format="nt11")
+        return graph
+
+    def update(self, sparql: str) -> None:
+        """POST a SPARQL Update (application/sparql-update)."""
+        self._request(
+            "POST",
+            self.update_url,
+            data=sparql.encode("utf-8"),
+            headers={"Content-Type": "application/sparql-update; charset=utf-8"},
+            timeout=max(self.timeout_s, 60.0) + _GRACE_S,
+        )
+
+    def graph_names(self) -> list[str]:
+        """IRIs of every named graph that holds at least one triple, sorted."""
+        rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g")
+        return [str(row["g"]) for row in rows]
+
+    def get_graph(self, iri: str) -> Graph:
+        """The triples of one named graph (a CONSTRUCT, so any SPARQL server will do)."""
+        graph = self.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {URIRef(iri).n3()} {{ ?s ?p ?o }} }}")
+        if len(graph) == 0:
+            raise NotFound(f"no graph {iri}")
+        return graph
+
+    def replace_graphs(self, graphs: Mapping[str, Graph], *, drop: Sequence[str] = ()) -> None:
+        """Replace named graphs in ONE update request, so a failure part-way leaves the old graphs whole."""
+        operations: list[str] = []
+        for iri in [*drop, *graphs]:
+            operations.append(f"DROP SILENT GRAPH {URIRef(iri).n3()}")
+        for iri, graph in graphs.items():
+            if len(graph) == 0:
+                continue
+            body = graph.serialize(format="nt11")
+            operations.append(f"INSERT DATA {{ GRAPH {URIRef(iri).n3()} {{\n{body}}} }}")
+        if operations:
+            self.update(" ;\n".join(operations))
+
+    def dataset(self) -> Dataset:
+        """Every named graph as an rdflib Dataset (a SELECT over all quads: any SPARQL server will do)."""
+        ds = Dataset()
+        rows = self.select("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
+        for row in rows:
+            ds.graph(URIRef(str(row["g"]))).add((row["s"], row["p"], row["o"]))
+        return ds
+
+    def clear(self) -> None:
+        """Drop every graph."""
+        self.update("DROP ALL")
+
+    def ping(self) -> bool:
+        """True when the server answers ASK {} in time."""
+        try:
+            return self.ask("ASK {}") is not None
+        except (StoreError, QueryError, QueryTimeout):
+            return False
+
+    def close(self) -> None:
+        """Release HTTP connections and stop the embedded engine if this store owns one."""
+        self._session.close()
+        if self.engine is not None:
+            self.engine.stop()  # type: ignore[attr-defined]
+            self.engine = None
+
+    def __enter__(self) -> "SparqlStore":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- plumbing -------------------------------------------------------------------------------
+    def _json(self, sparql: str) -> dict:
+        response = self.query_raw(sparql, SPARQL_JSON)
+        try:
+            return json.loads(response.body)
+        except ValueError as exc:
+            raise StoreError(f"the store answered with invalid SPARQL JSON: {exc}") from None
+
+    def _request(self, method: str, url: str, **kwargs: object) -> requests.Response:
+        try:
+            response = self._session.request(method, url, **kwargs)  # type: ignore[arg-type]
+        except requests.Timeout:
+            raise QueryTimeout(f"the store did not answer within {kwargs.get('timeout')} s") from None
+        except requests.ConnectionError as exc:
+            raise StoreUnavailable(f"the store at {url} cannot be reached: {exc.__class__.__name__}") from None
+        if response.status_code < 300:
+            return response
+        text = response.text.strip()[:2000]
+        if response.status_code == 404:
+            raise NotFound(text or f"{url}: not found")
+        if 400 <= response.status_code < 500:
+            raise QueryError(text or f"the store refused the request ({response.status_code})")
+        if response.status_code in (502, 503, 504):
+            raise StoreUnavailable(f"the store is unavailable ({response.status_code}): {text}")
+        raise StoreError(f"the store failed ({response.status_code}): {text}")
+
+
+def _term(value: Mapping[str, str]) -> Node:
+    kind = value.get("type")
+    if kind == "uri":
+        return URIRef(value["value"])
+    if kind == "bnode":
+        return BNode(value["value"])
+    if kind in ("literal", "typed-literal"):
+        lang = value.get("xml:lang")
+        datatype = value.get("datatype")
+        if lang:
+            return Literal(value["value"], lang=lang)
+        return Literal(value["value"], datatype=URIRef(datatype) if datatype else None)
+    raise StoreError(f"unknown term type in SPARQL JSON results: {kind!r}")

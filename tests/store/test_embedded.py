@@ -1,0 +1,33 @@
+"""The embedded engine: persisted under the data directory, shared by processes, loopback only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rdflib import Graph
+
+from towngown.config import Settings
+from towngown.store import open_store
+
+
+def test_embedded_store_persists_and_is_shared(tmp_path: Path) -> None:
+    """open_store starts an engine under data_dir; a second open_store attaches to it; data survives a restart."""
+    settings = Settings(data_dir=tmp_path)
+    graph = Graph().parse(data="<http://example.org/a> <http://example.org/p> 1 .", format="turtle")
+    first = open_store(settings)
+    try:
+        assert first.engine is not None
+        assert first.query_url.startswith("http://127.0.0.1:")
+        first.replace_graphs({"https://w3id.org/towngown/graph/x": graph})
+        second = open_store(settings)
+        assert second.engine is None, "the second store attaches instead of starting a second engine"
+        assert second.graph_names() == ["https://w3id.org/towngown/graph/x"]
+        second.close()
+    finally:
+        first.close()
+    assert not (tmp_path / "engine.json").exists()
+    again = open_store(settings)
+    try:
+        assert again.graph_names() == ["https://w3id.org/towngown/graph/x"]
+    finally:
+        again.close()
