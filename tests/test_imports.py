@@ -16,12 +16,13 @@ ALLOWED: dict[str, set[str]] = {
     "vocab": set(),
     "store": {"config", "errors", "resources", "vocab", "store"},
     "sparql": {"errors"},
+    "description": {"__init__", "vocab"},
     "catalog": {"errors", "resources", "vocab", "sparql"},
     "validation": {"errors", "resources", "vocab"},
     "ksreference": {"errors", "vocab"},
     "publish": {"config", "errors", "resources", "vocab", "validation"},
-    "web": {"__init__", "config", "errors", "resources", "vocab", "store", "sparql", "catalog", "validation", "publish", "web"},
-    "cli": {"__init__", "config", "errors", "resources", "vocab", "store", "sparql", "catalog", "validation", "publish", "web", "ksreference"},
+    "web": {"__init__", "config", "errors", "resources", "vocab", "store", "sparql", "catalog", "validation", "publish", "description", "web"},
+    "cli": {"__init__", "config", "errors", "resources", "vocab", "store", "sparql", "catalog", "validation", "publish", "description", "web", "ksreference"},
 }
 
 #: third-party libraries that may be imported in one place only.

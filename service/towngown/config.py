@@ -30,11 +30,20 @@ class Settings:
     #: Path of the `oxigraph` binary; empty means the one next to the Python interpreter, then PATH.
     oxigraph_bin: str = ""
     query_timeout_s: float = 10.0
+    max_concurrent_queries: int = 4
+    max_result_bytes: int = 50 * 1024 * 1024
+    max_query_chars: int = 100_000
+    max_query_depth: int = 64
+    #: Largest request body accepted (validation, publishing), in bytes.
+    max_request_bytes: int = 5 * 1024 * 1024
     host: str = "127.0.0.1"
     port: int = 8080
     language: str = "nb"
     cors: bool = True
+    #: SERVICE endpoints a query may name (comma-separated in the environment); empty: SERVICE is refused.
     service_allow_list: tuple[str, ...] = field(default_factory=tuple)
+    #: The public address of this site, if it differs from the base IRI (used in VoID and the service description).
+    public_url: str = ""
 
     @classmethod
     def from_env(cls, prefix: str = "TOWNGOWN_", environ: Mapping[str, str] | None = None) -> "Settings":

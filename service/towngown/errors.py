@@ -11,6 +11,8 @@ __all__ = [
     "QueryError",
     "QueryRefused",
     "QueryTimeout",
+    "ResultTooLarge",
+    "StoreBusy",
     "StoreError",
     "StoreUnavailable",
     "ConfigError",
@@ -52,7 +54,7 @@ class ParseError(InputError):
         line: int | None = None,
         column: int | None = None,
     ) -> None:
-        where = ":".join(str(p) for p in (source, line, column) if p is not None)
+        where = ":".join(str(p) for p in (source, line, column) if p is not None) if source else ""
         super().__init__(f"{where}: {message}" if where else message, source=source, line=line, column=column)
         self.source = source
         self.line = line
@@ -91,6 +93,20 @@ class QueryRefused(InputError):
 class QueryTimeout(TowngownError):
     status = 503
     title = "Query time limit reached"
+
+
+class ResultTooLarge(TowngownError):
+    """A result larger than the configured limit: refused whole, never truncated."""
+
+    status = 503
+    title = "Result size limit reached"
+
+
+class StoreBusy(TowngownError):
+    """Every query slot is taken; try again shortly."""
+
+    status = 503
+    title = "Too many concurrent queries"
 
 
 class StoreError(TowngownError):

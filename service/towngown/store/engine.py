@@ -129,6 +129,12 @@ class OxigraphEngine:
         if self.state_dir:
             (self.state_dir / _STATE_FILE).unlink(missing_ok=True)
 
+    def kill(self) -> None:
+        """Kill the server process at once; the watcher starts it again."""
+        process = self._process
+        if process and process.poll() is None:
+            process.kill()
+
     def alive(self) -> bool:
         """True while the server process runs."""
         return bool(self._process and self._process.poll() is None)

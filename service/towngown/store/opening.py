@@ -27,14 +27,14 @@ def open_store(settings: Settings) -> SparqlStore:
             settings.update_url or settings.sparql_url,
             settings.graph_store_url or None,
             auth=auth,
-            timeout_s=settings.query_timeout_s,
+            **_limits(settings),
         )
     data_dir = settings.data_dir.resolve()
     running = read_engine_state(data_dir)
     if running:
         logger.info("attaching to the embedded engine already running at %s", running["base_url"])
         base = running["base_url"]
-        return SparqlStore(f"{base}/query", f"{base}/update", f"{base}/store", timeout_s=settings.query_timeout_s)
+        return SparqlStore(f"{base}/query", f"{base}/update", f"{base}/store", **_limits(settings))
     engine = OxigraphEngine(
         data_dir / "oxigraph",
         binary=settings.oxigraph_bin,
@@ -42,6 +42,12 @@ def open_store(settings: Settings) -> SparqlStore:
         state_dir=data_dir,
     ).start()
     base = engine.base_url
-    return SparqlStore(
-        f"{base}/query", f"{base}/update", f"{base}/store", timeout_s=settings.query_timeout_s, engine=engine
-    )
+    return SparqlStore(f"{base}/query", f"{base}/update", f"{base}/store", engine=engine, **_limits(settings))
+
+
+def _limits(settings: Settings) -> dict[str, float | int]:
+    return {
+        "timeout_s": settings.query_timeout_s,
+        "max_concurrent_queries": settings.max_concurrent_queries,
+        "max_result_bytes": settings.max_result_bytes,
+    }

@@ -1,0 +1,33 @@
+"""The Flask application: ``create_app(settings, store)``."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from ..config import Settings
+from .errors import register_error_handlers
+from .home import bp as home_bp
+from .sparql import bp as sparql_bp
+
+__all__ = ["create_app"]
+
+logger = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None, store: object | None = None) -> Flask:
+    """Build the app over a store (opened from the settings when not given)."""
+    settings = settings or Settings.from_env()
+    if store is None:
+        from ..store import open_store
+
+        store = open_store(settings)
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
+    app.extensions["towngown.settings"] = settings
+    app.extensions["towngown.store"] = store
+    register_error_handlers(app)
+    app.register_blueprint(home_bp)
+    app.register_blueprint(sparql_bp)
+    return app

@@ -1,0 +1,40 @@
+"""Errors rendered once: application/problem+json for the API, a page for browsers."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from ..errors import TowngownError
+
+__all__ = ["register_error_handlers", "problem"]
+
+logger = logging.getLogger(__name__)
+
+
+def problem(status: int, title: str, detail: str, **extra: object) -> Response:
+    """An RFC 9457 problem document."""
+    response = jsonify({"type": "about:blank", "title": title, "status": status, "detail": detail, **extra})
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    return response
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Every error leaves as a problem document with the right status; nothing leaves as a bare 500."""
+
+    @app.errorhandler(TowngownError)
+    def _towngown(exc: TowngownError) -> Response:
+        extra = {k: v for k, v in exc.detail.items() if v is not None and isinstance(v, (str, int, float))}
+        return problem(exc.status, exc.title, exc.message, **extra)
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException) -> Response:
+        return problem(exc.code or 500, exc.name, exc.description or exc.name)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> Response:
+        logger.exception("unhandled error on %s %s", request.method, request.path)
+        return problem(500, "Internal error", "an unexpected error occurred; it has been logged")
