@@ -112,15 +112,33 @@ def load(state: State, paths: tuple[Path, ...]) -> None:
 @cli.command()
 @click.argument("sparql", required=False)
 @click.option("--file", "query_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Read the query from a file.")
+@click.option("--name", "stored", help="Run a stored query (see `towngown queries`).")
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="A parameter of the stored query (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(sorted(QUERY_FORMATS)), default="json", show_default=True)
 @click.pass_obj
-def query(state: State, sparql: str | None, query_file: Path | None, fmt: str) -> None:
-    """Run a SPARQL query against the store and print the result."""
+def query(state: State, sparql: str | None, query_file: Path | None, stored: str | None, params: tuple[str, ...], fmt: str) -> None:
+    """Run a SPARQL query, or a stored query with parameters, against the store and print the result."""
     from .sparql import inspect_query
 
-    text = query_file.read_text(encoding="utf-8") if query_file else sparql
+    if stored:
+        from .catalog import load_catalog
+
+        values = {}
+        for item in params:
+            key, sep, value = item.partition("=")
+            if not sep:
+                raise click.UsageError(f"--param {item!r}: write KEY=VALUE")
+            values[key.strip()] = value
+        stored_query = load_catalog().get(stored)
+        if not stored_query.ok:
+            raise click.ClickException(f"stored query {stored!r} is broken: {stored_query.error}")
+        text = stored_query.bind(values, resolve_enum=lambda q: [str(next(iter(r.values()))) for r in state.store.select(q) if r])
+    else:
+        if params:
+            raise click.UsageError("--param needs --name")
+        text = query_file.read_text(encoding="utf-8") if query_file else sparql
     if not text:
-        raise click.UsageError("give a query, or --file")
+        raise click.UsageError("give a query, --file or --name")
     info = inspect_query(text)
     if info.returns_graph != (fmt in ("turtle", "nt")):
         kind = "graph (use --format turtle or nt)" if info.returns_graph else "table (use json, csv, tsv or xml)"
@@ -130,16 +148,26 @@ def query(state: State, sparql: str | None, query_file: Path | None, fmt: str) -
 
 
 @cli.command()
+@click.option("--lang", "language", type=click.Choice(["nb", "en"]), default="en", show_default=True)
+def queries(language: str) -> None:
+    """List the stored queries and their parameters."""
+    from .catalog import load_catalog
+
+    for stored in load_catalog():
+        title = stored.title.get(language, stored.name) if stored.ok else f"BROKEN: {stored.error}"
+        click.echo(f"{stored.name}: {title}")
+        for parameter in stored.parameters:
+            need = "required" if parameter.required else "optional"
+            click.echo(f"    --param {parameter.name}=<{parameter.type}>  ({need}) {parameter.description.get(language, '')}")
+
+
+@cli.command()
 @click.option("--format", "fmt", type=click.Choice(["trig", "nq"]), default="trig", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file instead of stdout.")
 @click.pass_obj
 def export(state: State, fmt: str, output: Path | None) -> None:
     """Export every graph of the store as TriG or N-Quads."""
-    from .vocab import bind_prefixes
-
-    dataset = state.store.dataset()
-    bind_prefixes(dataset)
-    text = dataset.serialize(format="trig" if fmt == "trig" else "nquads")
+    text = state.store.dump("trig" if fmt == "trig" else "nquads")
     if output:
         tmp = output.with_name(output.name + ".tmp")
         tmp.write_text(text, encoding="utf-8")

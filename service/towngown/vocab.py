@@ -33,4 +33,4 @@ PREFIXES: dict[str, Namespace] = {
 def bind_prefixes(graph) -> None:  # noqa: ANN001 - any rdflib Graph or Dataset
     """Bind towngown's usual prefixes on an rdflib graph, for readable serialisations."""
     for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace, override=True)
+        graph.bind(prefix, namespace, override=True, replace=True)

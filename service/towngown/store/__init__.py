@@ -6,9 +6,9 @@
 
 from __future__ import annotations
 
-from .base import QueryResponse, Store
+from .base import QueryResponse, Store, Table
 from .client import SparqlStore
 from .engine import OxigraphEngine, find_oxigraph
 from .opening import open_store
 
-__all__ = ["Store", "QueryResponse", "SparqlStore", "OxigraphEngine", "find_oxigraph", "open_store"]
+__all__ = ["Store", "QueryResponse", "Table", "SparqlStore", "OxigraphEngine", "find_oxigraph", "open_store"]

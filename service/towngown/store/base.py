@@ -9,7 +9,7 @@ from typing import Protocol, runtime_checkable
 from rdflib import Dataset, Graph
 from rdflib.term import Node
 
-__all__ = ["Store", "QueryResponse"]
+__all__ = ["Store", "QueryResponse", "Table"]
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,14 @@ class QueryResponse:
 
     content_type: str
     body: bytes
+
+
+@dataclass(frozen=True)
+class Table:
+    """SELECT results: the variables in the query's order, and rows keyed by variable (unbound left out)."""
+
+    variables: tuple[str, ...]
+    rows: tuple[dict[str, Node], ...]
 
 
 @runtime_checkable
@@ -38,6 +46,10 @@ class Store(Protocol):
 
     def select(self, sparql: str) -> list[dict[str, Node]]:
         """Run a SELECT; rows keyed by variable name (without '?'), unbound variables left out."""
+        ...
+
+    def table(self, sparql: str) -> Table:
+        """Run a SELECT and keep the variable order."""
         ...
 
     def ask(self, sparql: str) -> bool:
@@ -66,6 +78,10 @@ class Store(Protocol):
 
     def dataset(self) -> Dataset:
         """Every named graph, as an rdflib Dataset."""
+        ...
+
+    def dump(self, fmt: str) -> str:
+        """Every graph serialised as "trig" or "nquads"."""
         ...
 
     def clear(self) -> None:

@@ -21,7 +21,7 @@ from ..errors import (
     StoreError,
     StoreUnavailable,
 )
-from .base import QueryResponse
+from .base import QueryResponse, Table
 
 __all__ = ["SparqlStore", "SPARQL_JSON", "N_TRIPLES"]
 
@@ -140,6 +140,15 @@ class SparqlStore:
             for binding in payload.get("results", {}).get("bindings", [])
         ]
 
+    def table(self, sparql: str) -> Table:
+        """Run a SELECT; the variables in the order the query gives them."""
+        payload = self._json(sparql)
+        rows = tuple(
+            {name: _term(value) for name, value in binding.items()}
+            for binding in payload.get("results", {}).get("bindings", [])
+        )
+        return Table(tuple(payload.get("head", {}).get("vars", [])), rows)
+
     def ask(self, sparql: str) -> bool:
         """Run an ASK query."""
         payload = self._json(sparql)
@@ -196,6 +205,21 @@ class SparqlStore:
         for row in rows:
             ds.graph(URIRef(str(row["g"]))).add((row["s"], row["p"], row["o"]))
         return ds
+
+    def dump(self, fmt: str) -> str:
+        """Every graph as TriG or N-Quads, literals exactly as stored (no re-spelling of numbers)."""
+        dataset = self.dataset()
+        if fmt == "nquads":
+            return dataset.serialize(format="nquads")
+        if fmt != "trig":
+            raise ValueError(f"unknown dump format {fmt!r}")
+        # rdflib's TriG writer re-spells typed literals ("20"^^xsd:decimal becomes 20.0), which changes the
+        # data; N-Triples lines inside graph blocks are valid TriG and keep every term as it is.
+        parts = []
+        for graph in sorted((g for g in dataset.graphs() if len(g)), key=lambda g: str(g.identifier)):
+            lines = sorted(graph.serialize(format="nt11").splitlines())
+            parts.append(f"{graph.identifier.n3()} {{\n" + "\n".join(f"  {line}" for line in lines if line) + "\n}\n")
+        return "\n".join(parts)
 
     def clear(self) -> None:
         """Drop every graph."""
