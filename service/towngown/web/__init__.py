@@ -9,6 +9,8 @@ from flask import Flask
 from ..config import Settings
 from .errors import register_error_handlers
 from .home import bp as home_bp
+from .queries import bp as queries_bp
+from .render import register_template_helpers
 from .sparql import bp as sparql_bp
 
 __all__ = ["create_app"]
@@ -28,6 +30,8 @@ def create_app(settings: Settings | None = None, store: object | None = None) ->
     app.extensions["towngown.settings"] = settings
     app.extensions["towngown.store"] = store
     register_error_handlers(app)
+    register_template_helpers(app)
     app.register_blueprint(home_bp)
     app.register_blueprint(sparql_bp)
+    app.register_blueprint(queries_bp)
     return app

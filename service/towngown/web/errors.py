@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from ..errors import TowngownError
@@ -14,8 +14,19 @@ __all__ = ["register_error_handlers", "problem"]
 logger = logging.getLogger(__name__)
 
 
+def _wants_html() -> bool:
+    best = request.accept_mimetypes.best_match(["application/problem+json", "application/json", "text/html"])
+    return best == "text/html"
+
+
 def problem(status: int, title: str, detail: str, **extra: object) -> Response:
-    """An RFC 9457 problem document."""
+    """An RFC 9457 problem document, or the same as a page for a browser."""
+    if _wants_html():
+        try:
+            page = render_template("error.html", status=status, title=title, detail=detail)
+            return Response(page, status=status, mimetype="text/html")
+        except Exception:  # noqa: BLE001 - an error page must never fail; fall back to JSON
+            logger.exception("rendering the error page failed")
     response = jsonify({"type": "about:blank", "title": title, "status": status, "detail": detail, **extra})
     response.status_code = status
     response.mimetype = "application/problem+json"

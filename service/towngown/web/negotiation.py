@@ -25,16 +25,17 @@ def choose(request: Request, offered: Mapping[str, str], default: str, *, aliase
     among ``offered`` (short name -> media type), else 406 naming what is offered."""
     aliases = ALIASES if aliases is None else aliases
     media_types = list(dict.fromkeys(offered.values()))
-    fmt = request.args.get("format") or (request.form.get("format") if request.method == "POST" else None)
-    if fmt:
-        fmt = fmt.strip().lower()
+    formats = request.args.getlist("format") or (request.form.getlist("format") if request.method == "POST" else [])
+    # Some clients (SPARQLWrapper) send several spellings of one format: the first one we know wins.
+    for fmt in (f.strip().lower() for f in formats):
         if fmt in offered:
             return offered[fmt]
         if fmt in media_types:
             return fmt
         if aliases.get(fmt) in media_types:
             return aliases[fmt]
-        raise NotAcceptable(f"format={fmt!r} is not offered here; choose one of {', '.join(offered)}")
+    if formats:
+        raise NotAcceptable(f"format={formats[0]!r} is not offered here; choose one of {', '.join(offered)}")
     accept = request.accept_mimetypes
     if not accept or not request.headers.get("Accept"):
         return default

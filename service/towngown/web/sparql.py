@@ -120,6 +120,9 @@ def _offered(offered: dict[str, str]) -> dict[str, str]:
         names["ttl"] = "text/turtle"
         names["ntriples"] = "application/n-triples"
         names["xml"] = "application/rdf+xml"
+        names["n3"] = "text/turtle"
+        names["rdf"] = "application/rdf+xml"
+        names["rdf+xml"] = "application/rdf+xml"
     return names
 
 
@@ -163,11 +166,7 @@ def dump_nq() -> Response:
 
 
 def _dump(fmt: str, media_type: str) -> Response:
-    from ..vocab import bind_prefixes
-
-    dataset = _store().dataset()
-    bind_prefixes(dataset)
-    response = Response(dataset.serialize(format=fmt), content_type=f"{media_type}; charset=utf-8")
+    response = Response(_store().dump(fmt), content_type=f"{media_type}; charset=utf-8")
     response.headers["Content-Disposition"] = f"inline; filename=towngown.{'trig' if fmt == 'trig' else 'nq'}"
     return response
 

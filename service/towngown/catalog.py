@@ -1,0 +1,512 @@
+"""The stored research queries: ``queries/*.rq`` files with a ``#+`` YAML header, and their typed parameters.
+
+A stored query is a plain SPARQL 1.1 file that runs unchanged in any SPARQL tool. Its header (lines starting
+with ``#+``) is YAML in the style of grlc::
+
+    #+ title: {nb: Deltakere og roller, en: Participants and roles}
+    #+ description: {nb: ..., en: ...}
+    #+ parameters:
+    #+   partnership:
+    #+     type: iri
+    #+     description: {nb: ..., en: ...}
+    #+     enum_query: SELECT ?p WHERE { ?p a tg:UniversityMunicipalityPartnership }
+    #+     required: false
+
+A parameter ``name`` is the variable ``?_name`` in the body. Run as-is the variable is unbound, so the query
+answers for everything; :meth:`StoredQuery.bind` binds it by inserting ``VALUES ?_name { <term> }`` as the first
+element of the outermost WHERE group (right after the ``{`` that follows the query's first top-level ``WHERE``,
+or the first top-level ``{`` of a SELECT/ASK/DESCRIBE written without ``WHERE``). Placed there, the binding is
+joined before any GROUP BY, aggregate, BIND or sub-query of the outer group, so it restricts what is aggregated
+instead of filtering aggregated rows, and ``COALESCE(?_name, ...)`` in a BIND sees it.
+
+Values become RDF terms (rdflib terms, serialised with an escaping that cannot leave the term); user text is
+never formatted into the query. This module knows nothing of HTTP or of the store: allowed values that come from
+an ``enum_query`` are resolved by a function the caller passes in (``resolve_enum(sparql) -> list[str]``).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.term import Node
+
+from towngown.errors import InputError, NotFound, TowngownError
+from towngown.resources import queries_dir
+
+__all__ = [
+    "PARAMETER_TYPES",
+    "Parameter",
+    "StoredQuery",
+    "Catalog",
+    "EnumResolver",
+    "load_catalog",
+    "load_query",
+    "to_term",
+]
+
+logger = logging.getLogger(__name__)
+
+#: The parameter types a header may declare.
+PARAMETER_TYPES: tuple[str, ...] = ("iri", "string", "date", "integer", "decimal", "language", "boolean")
+
+#: A caller-supplied function that runs an ``enum_query`` and returns its first column as strings.
+EnumResolver = Callable[[str], list[str]]
+
+_LANGUAGES = ("nb", "en")
+_HEADER_PREFIX = "#+"
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_INTEGER = re.compile(r"^[+-]?\d+$")
+_DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_LANGUAGE = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
+_BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
+_IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*(:[A-Za-z0-9_\-.]*)?")
+_VARIABLE = re.compile(r"[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]*")
+_ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One typed parameter of a stored query, bound as the variable ``?_<name>``."""
+
+    name: str
+    type: str
+    description: Mapping[str, str] = field(default_factory=dict, hash=False)
+    default: str | None = None
+    enum: tuple[str, ...] | None = None
+    enum_query: str | None = None
+    required: bool = False
+
+    @property
+    def variable(self) -> str:
+        """The SPARQL variable name (without '?') this parameter binds."""
+        return f"_{self.name}"
+
+    def allowed_values(self, resolve_enum: EnumResolver | None = None) -> tuple[str, ...] | None:
+        """The allowed values (fixed enum, or the enum_query's answer via ``resolve_enum``); None if open."""
+        if self.enum is not None:
+            return self.enum
+        if self.enum_query is not None and resolve_enum is not None:
+            return tuple(str(v) for v in resolve_enum(self.enum_query))
+        return None
+
+    def to_term(self, value: str) -> Node:
+        """The RDF term for ``value`` checked against this parameter's type; InputError naming it otherwise."""
+        return to_term(self.type, value, parameter=self.name)
+
+
+@dataclass(frozen=True)
+class StoredQuery:
+    """A stored query file: its header, its typed parameters and its SPARQL text (``error`` set if broken)."""
+
+    name: str
+    title: Mapping[str, str] = field(hash=False)
+    description: Mapping[str, str] = field(hash=False)
+    parameters: tuple[Parameter, ...]
+    sparql: str
+    path: Path | None = None
+    error: str | None = None
+    tags: tuple[str, ...] = ()
+    example: object = field(default=None, hash=False, compare=False)
+    _insert_at: int | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def ok(self) -> bool:
+        """True when the file loaded without error."""
+        return self.error is None
+
+    def parameter(self, name: str) -> Parameter:
+        """The parameter called ``name``; InputError if the query has none by that name."""
+        for parameter in self.parameters:
+            if parameter.name == name:
+                return parameter
+        raise InputError(
+            f"unknown parameter {name!r} for stored query {self.name!r}", parameter=name, query=self.name
+        )
+
+    def bind(self, values: Mapping[str, str], resolve_enum: EnumResolver | None = None) -> str:
+        """The query text with each given (or default) parameter bound by a VALUES block of RDF terms.
+
+        Empty strings count as not given. Raises InputError (with a ``parameter`` detail) for an unknown
+        parameter, a value of the wrong type, a value outside the allowed values, or a required one missing.
+        Values from an ``enum_query`` are only checked when ``resolve_enum`` is given.
+        """
+        if self.error is not None:
+            raise TowngownError(f"stored query {self.name!r} is broken: {self.error}", query=self.name)
+        for name in values:
+            self.parameter(name)  # refuses unknown names before anything else
+        bindings: list[tuple[Parameter, Node]] = []
+        for parameter in self.parameters:
+            raw = values.get(parameter.name)
+            if raw is None or raw == "":
+                raw = parameter.default
+            if raw is None or raw == "":
+                if parameter.required:
+                    raise InputError(
+                        f"parameter {parameter.name!r} is required", parameter=parameter.name, query=self.name
+                    )
+                continue
+            raw = str(raw)
+            term = parameter.to_term(raw)
+            allowed = parameter.allowed_values(resolve_enum)
+            if allowed is not None and not _in_enum(parameter.type, term, allowed):
+                raise InputError(
+                    f"parameter {parameter.name!r}: {raw!r} is not one of the allowed values",
+                    parameter=parameter.name,
+                    query=self.name,
+                    allowed=list(allowed),
+                )
+            bindings.append((parameter, term))
+        if not bindings:
+            return self.sparql
+        if self._insert_at is None:
+            raise TowngownError(f"stored query {self.name!r} has no WHERE group to bind parameters in")
+        block = "".join(f"\n  VALUES ?{p.variable} {{ {_n3(term)} }}" for p, term in bindings)
+        return self.sparql[: self._insert_at] + block + self.sparql[self._insert_at :]
+
+
+class Catalog:
+    """The stored queries of one folder, in name order; broken files are kept with their error."""
+
+    def __init__(self, queries: Iterator[StoredQuery] | list[StoredQuery] | tuple[StoredQuery, ...]) -> None:
+        self._queries = {q.name: q for q in sorted(queries, key=lambda q: q.name)}
+
+    def get(self, name: str) -> StoredQuery:
+        """The stored query called ``name``; NotFound if there is none."""
+        try:
+            return self._queries[name]
+        except KeyError:
+            raise NotFound(f"no stored query named {name!r}", query=name) from None
+
+    def __iter__(self) -> Iterator[StoredQuery]:
+        return iter(self._queries.values())
+
+    def __len__(self) -> int:
+        return len(self._queries)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._queries
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The public names (file stems), sorted."""
+        return tuple(self._queries)
+
+    @property
+    def broken(self) -> tuple[StoredQuery, ...]:
+        """The files that failed to load, each with its error."""
+        return tuple(q for q in self if q.error is not None)
+
+
+def load_catalog(folder: Path | str | None = None) -> Catalog:
+    """Read every ``*.rq`` in ``folder`` (default: towngown's queries folder) into a Catalog."""
+    root = Path(folder) if folder is not None else queries_dir()
+    queries = [load_query(path) for path in sorted(root.glob("*.rq"))]
+    broken = sum(1 for q in queries if q.error is not None)
+    logger.info("loaded %d stored queries from %s (%d broken)", len(queries), root, broken)
+    return Catalog(queries)
+
+
+def load_query(path: Path) -> StoredQuery:
+    """One stored query file; any problem is recorded in ``error`` instead of raised."""
+    name = path.stem
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return _broken(name, path, "", f"cannot read file: {exc}")
+    try:
+        header = _header(text)
+        title = _bilingual(header.get("title"), "title")
+        description = _bilingual(header.get("description"), "description")
+        parameters = _parameters(header.get("parameters"))
+        tags = tuple(str(t) for t in header.get("tags") or ())
+    except (yaml.YAMLError, ValueError, TypeError, AttributeError) as exc:
+        return _broken(name, path, text, f"bad header: {_one_line(exc)}")
+    try:
+        parseQuery(text)
+    except Exception as exc:  # noqa: BLE001 - pyparsing raises several kinds; any is a broken file
+        return _broken(name, path, text, f"SPARQL does not parse: {_one_line(exc)}", title, description)
+    for parameter in parameters:
+        if not re.search(rf"[?$]{parameter.variable}(?![A-Za-z0-9_])", _strip_comments(text)):
+            return _broken(
+                name, path, text, f"parameter {parameter.name!r} is not used as ?{parameter.variable}",
+                title, description,
+            )
+    insert_at = _where_group_start(text)
+    if parameters and insert_at is None:
+        return _broken(name, path, text, "no WHERE group found to bind parameters in", title, description)
+    return StoredQuery(
+        name=name,
+        title=title,
+        description=description,
+        parameters=parameters,
+        sparql=text,
+        path=path,
+        error=None,
+        tags=tags,
+        example=header.get("example"),
+        _insert_at=insert_at,
+    )
+
+
+def to_term(type_: str, value: str, *, parameter: str = "value") -> Node:
+    """The RDF term for ``value`` read as ``type_``; InputError naming ``parameter`` if it does not fit."""
+
+    def refuse(expected: str) -> InputError:
+        return InputError(f"parameter {parameter!r}: {value!r} is not {expected}", parameter=parameter)
+
+    if type_ == "iri":
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc or _IRI_FORBIDDEN.search(value):
+            raise refuse("an absolute http(s) IRI")
+        return URIRef(value)
+    if type_ == "string":
+        return Literal(value)
+    if type_ == "date":
+        if not _DATE.match(value):
+            raise refuse("a date (YYYY-MM-DD)")
+        try:
+            from datetime import date
+
+            date.fromisoformat(value)
+        except ValueError:
+            raise refuse("a date (YYYY-MM-DD)") from None
+        return Literal(value, datatype=XSD.date)
+    if type_ == "integer":
+        if not _INTEGER.match(value):
+            raise refuse("an integer")
+        return Literal(int(value), datatype=XSD.integer)
+    if type_ == "decimal":
+        if not _DECIMAL.match(value):
+            raise refuse("a decimal number")
+        try:
+            return Literal(Decimal(value), datatype=XSD.decimal)
+        except InvalidOperation:
+            raise refuse("a decimal number") from None
+    if type_ == "language":
+        if not _LANGUAGE.match(value):
+            raise refuse("a language tag (BCP 47)")
+        return Literal(value.lower())
+    if type_ == "boolean":
+        if value.lower() not in _BOOLEANS:
+            raise refuse("a boolean (true or false)")
+        return Literal(_BOOLEANS[value.lower()])
+    raise InputError(f"parameter {parameter!r} has unknown type {type_!r}", parameter=parameter)
+
+
+# --- private helpers -------------------------------------------------------------------------------------------
+
+
+def _broken(
+    name: str,
+    path: Path,
+    text: str,
+    error: str,
+    title: Mapping[str, str] | None = None,
+    description: Mapping[str, str] | None = None,
+) -> StoredQuery:
+    logger.warning("stored query %s is broken: %s", path, error)
+    return StoredQuery(
+        name=name,
+        title=title or {lang: name for lang in _LANGUAGES},
+        description=description or {},
+        parameters=(),
+        sparql=text,
+        path=path,
+        error=error,
+    )
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
+
+
+def _header(text: str) -> dict:
+    lines = [line[len(_HEADER_PREFIX) :] for line in text.splitlines() if line.startswith(_HEADER_PREFIX)]
+    # "#+ key: v" -> "key: v"; strip exactly one space so YAML indentation below it is kept.
+    lines = [line[1:] if line.startswith(" ") else line for line in lines]
+    header = yaml.safe_load("\n".join(lines)) if lines else None
+    if not isinstance(header, dict):
+        raise ValueError("the #+ header must be a YAML mapping")
+    return header
+
+
+def _bilingual(value: object, what: str) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise ValueError(f"{what} must be a mapping with nb and en")
+    missing = [lang for lang in _LANGUAGES if not isinstance(value.get(lang), str) or not value[lang].strip()]
+    if missing:
+        raise ValueError(f"{what} lacks {', '.join(missing)}")
+    return {str(k): str(v).strip() for k, v in value.items()}
+
+
+def _parameters(value: object) -> tuple[Parameter, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, dict):
+        raise ValueError("parameters must be a mapping of name to description")
+    result = []
+    for name, spec in value.items():
+        if not isinstance(name, str) or not _NAME.match(name):
+            raise ValueError(f"bad parameter name {name!r}")
+        if not isinstance(spec, dict):
+            raise ValueError(f"parameter {name!r} must be a mapping")
+        type_ = spec.get("type")
+        if type_ not in PARAMETER_TYPES:
+            raise ValueError(f"parameter {name!r} has type {type_!r}; expected one of {', '.join(PARAMETER_TYPES)}")
+        description = _bilingual(spec.get("description"), f"parameter {name!r} description")
+        enum = spec.get("enum")
+        if enum is not None:
+            if not isinstance(enum, list) or not enum:
+                raise ValueError(f"parameter {name!r}: enum must be a non-empty list")
+            enum = tuple(_scalar(v) for v in enum)
+            for v in enum:
+                to_term(type_, v, parameter=name)
+        enum_query = spec.get("enum_query")
+        if enum_query is not None:
+            if not isinstance(enum_query, str):
+                raise ValueError(f"parameter {name!r}: enum_query must be SPARQL text")
+            try:
+                parseQuery(enum_query)
+            except Exception as exc:  # noqa: BLE001 - pyparsing raises several kinds
+                raise ValueError(f"parameter {name!r}: enum_query does not parse: {_one_line(exc)}") from None
+        default = spec.get("default")
+        if default is not None:
+            default = _scalar(default)
+            to_term(type_, default, parameter=name)
+            if enum is not None and default not in enum:
+                raise ValueError(f"parameter {name!r}: default {default!r} is not in enum")
+        result.append(
+            Parameter(
+                name=name,
+                type=type_,
+                description=description,
+                default=default,
+                enum=enum,
+                enum_query=enum_query,
+                required=bool(spec.get("required", False)),
+            )
+        )
+    return tuple(result)
+
+
+def _scalar(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _in_enum(type_: str, term: Node, allowed: tuple[str, ...]) -> bool:
+    if type_ == "iri":
+        return str(term) in allowed
+    # compare by value so "01" matches an enum of integer 1, "TRUE" matches true
+    for candidate in allowed:
+        try:
+            if to_term(type_, candidate) == term or str(to_term(type_, candidate)) == str(term):
+                return True
+        except InputError:
+            continue
+    return False
+
+
+def _n3(term: Node) -> str:
+    """SPARQL syntax for a term; literals always in the short escaped form, which no value can leave."""
+    if isinstance(term, Literal):
+        lexical = '"' + "".join(_ECHAR.get(ch, ch) for ch in str(term)) + '"'
+        if term.language:
+            return f"{lexical}@{term.language}"
+        if term.datatype is not None and term.datatype != XSD.string:
+            return f"{lexical}^^<{term.datatype}>"
+        return lexical
+    return term.n3()
+
+
+def _strip_comments(text: str) -> str:
+    return "".join(text[start:end] for start, end, kind in _tokens(text) if kind != "comment")
+
+
+def _tokens(text: str) -> Iterator[tuple[int, int, str]]:
+    """A coarse lexer: yields (start, end, kind) for comments, strings, IRIs, variables, words and punctuation."""
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch.isspace():
+            i += 1
+            continue
+        if ch == "#":
+            end = text.find("\n", i)
+            end = n if end < 0 else end
+            yield i, end, "comment"
+            i = end
+        elif ch in "\"'":
+            quote = ch * 3 if text.startswith(ch * 3, i) else ch
+            j = i + len(quote)
+            while j < n and not text.startswith(quote, j):
+                j += 2 if text[j] == "\\" else 1
+            end = min(n, j + len(quote))
+            yield i, end, "string"
+            i = end
+        elif ch == "<" and (m := _IRIREF.match(text, i)):
+            yield i, m.end(), "iri"
+            i = m.end()
+        elif ch in "?$":
+            m = _VARIABLE.match(text, i)
+            yield i, m.end(), "variable"
+            i = max(m.end(), i + 1)
+        elif (m := _WORD.match(text, i)) is not None:
+            yield i, m.end(), "word"
+            i = m.end()
+        else:
+            yield i, i + 1, ch
+            i += 1
+
+
+def _where_group_start(text: str) -> int | None:
+    """Offset just after the '{' that opens the outermost WHERE group, or None."""
+    form: str | None = None
+    depth_paren = 0
+    seen_where = False
+    for start, end, kind in _tokens(text):
+        if kind == "word":
+            word = text[start:end].upper()
+            if form is None and word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+                form = word
+            elif word == "WHERE" and depth_paren == 0:
+                seen_where = True
+        elif kind == "(":
+            depth_paren += 1
+        elif kind == ")":
+            depth_paren = max(0, depth_paren - 1)
+        elif kind == "{" and depth_paren == 0:
+            if seen_where or form in ("SELECT", "ASK", "DESCRIBE"):
+                return end
+            return None if form is None else _after_template(text, end)
+    return None
+
+
+def _after_template(text: str, offset: int) -> int | None:
+    """For a CONSTRUCT: skip its template (opened just before ``offset``) and find the WHERE group after it."""
+    depth = 1
+    seen_where = False
+    for start, end, kind in _tokens(text[offset:]):
+        if kind == "{":
+            if depth == 0 and seen_where:
+                return offset + end
+            depth += 1
+        elif kind == "}":
+            depth -= 1
+        elif kind == "word" and depth == 0 and text[offset + start : offset + end].upper() == "WHERE":
+            seen_where = True
+    return None

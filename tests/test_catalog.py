@@ -1,0 +1,320 @@
+"""The stored-query catalog: headers, typed parameters, broken files and safe binding."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.plugins.sparql.parser import parseQuery
+
+from towngown.catalog import PARAMETER_TYPES, Catalog, StoredQuery, load_catalog
+from towngown.errors import InputError, NotFound
+
+GOOD = '''#+ title: {nb: "Prøve", en: "Probe"}
+#+ description: {nb: "Gir parameterne tilbake.", en: "Echoes the parameters."}
+#+ parameters:
+#+   text:
+#+     type: string
+#+     description: {nb: "Tekst", en: "Text"}
+#+   thing:
+#+     type: iri
+#+     description: {nb: "Ting", en: "Thing"}
+#+   day:
+#+     type: date
+#+     description: {nb: "Dag", en: "Day"}
+#+   count:
+#+     type: integer
+#+     description: {nb: "Antall", en: "Count"}
+#+     default: 3
+#+   colour:
+#+     type: string
+#+     description: {nb: "Farge", en: "Colour"}
+#+     enum: [red, green]
+#+   member:
+#+     type: iri
+#+     description: {nb: "Medlem", en: "Member"}
+#+     enum_query: "SELECT ?m WHERE { ?m a <http://example.org/Member> }"
+# WHERE { this comment must not be taken for the WHERE group
+SELECT ?_text ?_thing ?_day ?_count ?_colour ?_member (COUNT(*) AS ?n)
+WHERE {
+  OPTIONAL { ?s ?p ?o }
+}
+GROUP BY ?_text ?_thing ?_day ?_count ?_colour ?_member
+'''
+
+
+@pytest.fixture()
+def folder(tmp_path: Path) -> Path:
+    """A queries folder with one good query and three broken ones."""
+    (tmp_path / "probe.rq").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "bad-yaml.rq").write_text(
+        '#+ title: {nb: "x", en: "y"\n#+ description: [\nSELECT * WHERE { ?s ?p ?o }\n', encoding="utf-8"
+    )
+    (tmp_path / "bad-sparql.rq").write_text(
+        '#+ title: {nb: "x", en: "y"}\n#+ description: {nb: "x", en: "y"}\nSELECT * WHERE { ?s ?p \n', encoding="utf-8"
+    )
+    (tmp_path / "no-english.rq").write_text(
+        '#+ title: {nb: "x"}\n#+ description: {nb: "x", en: "y"}\nSELECT * WHERE { ?s ?p ?o }\n', encoding="utf-8"
+    )
+    return tmp_path
+
+
+@pytest.fixture()
+def probe(folder: Path) -> StoredQuery:
+    """The good query of the tmp folder."""
+    return load_catalog(folder).get("probe")
+
+
+def _run(sparql: str) -> dict[str, object]:
+    """Run a bound probe on an empty graph and return its one row keyed by variable name."""
+    rows = list(Graph().query(sparql))
+    assert len(rows) == 1
+    return {str(k): v for k, v in rows[0].asdict().items()}
+
+
+# --- the real queries/ folder ------------------------------------------------------------------------------------
+
+
+def test_every_stored_query_loads_without_error() -> None:
+    """Every file in queries/ loads: its header is valid YAML, its SPARQL parses, its parameters are used."""
+    catalog = load_catalog()
+    assert len(catalog) >= 14
+    assert {q.name: q.error for q in catalog.broken} == {}
+
+
+def test_every_stored_query_parses_with_rdflib() -> None:
+    """Every stored query parses with rdflib's SPARQL parser exactly as written (it runs unchanged elsewhere)."""
+    for query in load_catalog():
+        parseQuery(query.sparql)
+
+
+def test_every_stored_query_is_documented_in_both_languages() -> None:
+    """Every stored query has a title and description in nb and en, and every parameter a type and description."""
+    for query in load_catalog():
+        for text in (query.title, query.description):
+            assert text.get("nb") and text.get("en"), query.name
+        for parameter in query.parameters:
+            assert parameter.type in PARAMETER_TYPES, (query.name, parameter.name)
+            assert parameter.description.get("nb") and parameter.description.get("en"), (query.name, parameter.name)
+
+
+def test_names_are_kebab_case_file_stems() -> None:
+    """The public name of a stored query is its file stem, in kebab-case."""
+    for query in load_catalog():
+        assert query.path is not None and query.path.stem == query.name
+        assert query.name == query.name.lower() and "_" not in query.name and " " not in query.name
+
+
+def test_the_research_questions_are_all_answered() -> None:
+    """The catalogue has a stored query for each comparison question of the questionnaire."""
+    names = set(load_catalog().names)
+    assert {
+        "participants-and-roles", "initiators", "anchoring-levels", "committed-resources", "phd-positions",
+        "conditional-commitments", "funding", "agreement-terms", "partnerships-active-on", "collaboration-areas",
+        "collaboration-forms", "action-plan-milestone-result-status", "shared-purposes",
+        "fte-per-10000-inhabitants", "fact-source",
+    } <= names
+
+
+def test_enum_queries_and_enums_parse() -> None:
+    """Every enum_query parses, and fixed enums hold values of the parameter's type."""
+    for query in load_catalog():
+        for parameter in query.parameters:
+            if parameter.enum_query:
+                parseQuery(parameter.enum_query)
+            for value in parameter.enum or ():
+                parameter.to_term(value)
+
+
+def test_every_parameterised_query_still_parses_when_bound() -> None:
+    """Binding every parameter of every stored query (with a value of its type) gives a query that parses."""
+    samples = {"iri": "https://w3id.org/towngown/id/partnership/gjovik-ntnu", "string": "x", "date": "2024-06-01",
+               "integer": "1", "decimal": "1.5", "language": "nb", "boolean": "true"}
+    for query in load_catalog():
+        values = {p.name: (p.enum[0] if p.enum else samples[p.type]) for p in query.parameters}
+        parseQuery(query.bind(values))
+
+
+# --- loading ----------------------------------------------------------------------------------------------------
+
+
+def test_a_broken_file_is_listed_with_its_error_and_the_others_load(folder: Path) -> None:
+    """A file with bad YAML, bad SPARQL or a missing language is listed with its error; the good one loads."""
+    catalog = load_catalog(folder)
+    assert isinstance(catalog, Catalog)
+    assert set(catalog.names) == {"probe", "bad-yaml", "bad-sparql", "no-english"}
+    assert catalog.get("probe").error is None
+    broken = {q.name: q.error for q in catalog.broken}
+    assert set(broken) == {"bad-yaml", "bad-sparql", "no-english"}
+    assert "header" in broken["bad-yaml"]
+    assert "SPARQL" in broken["bad-sparql"]
+    assert "en" in broken["no-english"]
+
+
+def test_a_broken_query_refuses_to_bind(folder: Path) -> None:
+    """Binding a broken stored query raises instead of sending broken SPARQL on."""
+    with pytest.raises(Exception, match="broken"):
+        load_catalog(folder).get("bad-sparql").bind({})
+
+
+def test_get_of_an_unknown_name_is_not_found(folder: Path) -> None:
+    """Asking the catalog for a name it does not hold raises NotFound (404)."""
+    with pytest.raises(NotFound):
+        load_catalog(folder).get("no-such-query")
+
+
+def test_header_is_read_into_typed_parameters(probe: StoredQuery) -> None:
+    """The #+ header gives title, description and parameters with type, default, enum and enum_query."""
+    assert probe.title == {"nb": "Prøve", "en": "Probe"}
+    params = {p.name: p for p in probe.parameters}
+    assert [p.name for p in probe.parameters] == ["text", "thing", "day", "count", "colour", "member"]
+    assert params["count"].type == "integer" and params["count"].default == "3"
+    assert params["colour"].enum == ("red", "green")
+    assert params["member"].enum_query is not None
+    assert params["thing"].variable == "_thing"
+
+
+def test_a_parameter_not_used_in_the_query_is_an_error(tmp_path: Path) -> None:
+    """A declared parameter whose ?_name variable does not occur in the query marks the file broken."""
+    (tmp_path / "unused.rq").write_text(
+        '#+ title: {nb: "x", en: "y"}\n#+ description: {nb: "x", en: "y"}\n#+ parameters:\n'
+        '#+   gone:\n#+     type: string\n#+     description: {nb: "x", en: "y"}\n'
+        "SELECT * WHERE { ?s ?p ?o }\n",
+        encoding="utf-8",
+    )
+    assert "gone" in (load_catalog(tmp_path).get("unused").error or "")
+
+
+# --- binding ----------------------------------------------------------------------------------------------------
+
+
+def test_unparameterised_query_is_unchanged_apart_from_defaults(probe: StoredQuery) -> None:
+    """With no values given, only the defaults are bound, and the text is otherwise the file's."""
+    bound = probe.bind({})
+    assert "VALUES ?_count" in bound and "VALUES ?_text" not in bound
+    assert bound.replace('\n  VALUES ?_count { "3"^^<http://www.w3.org/2001/XMLSchema#integer> }', "") == probe.sparql
+
+
+def test_values_are_bound_as_rdf_terms_and_the_query_runs(probe: StoredQuery) -> None:
+    """Bound values arrive in the results as the RDF terms of their declared types (VALUES inside the WHERE group)."""
+    row = _run(probe.bind({"text": "hei", "thing": "https://example.org/a", "day": "2024-06-01", "count": "7",
+                           "colour": "red"}))
+    assert row["_text"] == Literal("hei")
+    assert row["_thing"] == URIRef("https://example.org/a")
+    assert row["_day"] == Literal("2024-06-01", datatype=XSD.date)
+    assert row["_count"] == Literal(7)
+    assert row["_colour"] == Literal("red")
+
+
+def test_values_block_goes_into_the_outer_where_group_not_a_comment(probe: StoredQuery) -> None:
+    """The VALUES block is inserted right after the '{' of the real WHERE, not after the WHERE in a comment."""
+    bound = probe.bind({"text": "x"})
+    assert bound.index("VALUES ?_text") > bound.index("\nWHERE {")
+    parseQuery(bound)
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    ['x" } ; DROP ALL ; SELECT * { "', "x' } }", 'a"""b', "ends with backslash \\", 'quote then backslash "\\',
+     "new\nline } #", "}\n} UNION { ?s ?p ?o", "\t tab \r return"],
+)
+def test_a_string_value_cannot_change_the_query(probe: StoredQuery, hostile: str) -> None:
+    """A string value with quotes, braces, backslashes or newlines stays one literal: the query parses, still has
+    one result row, and returns the value unchanged."""
+    bound = probe.bind({"text": hostile})
+    parseQuery(bound)
+    row = _run(bound)
+    assert str(row["_text"]).replace("\t", " ") == hostile.replace("\t", " ")  # rdflib's parser expands tabs
+    assert bound.count("VALUES") == 2  # the given one and the default of `count`
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("thing", "not an iri"),
+        ("thing", "ftp://example.org/x"),
+        ("thing", "mailto:someone@example.org"),
+        ("thing", "https://example.org/a> } ; <x"),
+        ("thing", "https://example.org/{x}"),
+        ("day", "2024-13-01"),
+        ("day", "1 June 2024"),
+        ("day", "2024-06-01T00:00:00"),
+        ("count", "seven"),
+        ("count", "1.5"),
+        ("count", "3 } "),
+    ],
+)
+def test_a_value_of_the_wrong_type_is_refused_naming_the_parameter(probe: StoredQuery, name: str, value: str) -> None:
+    """A value that is not of the parameter's type raises InputError whose message and detail name the parameter."""
+    with pytest.raises(InputError) as caught:
+        probe.bind({name: value})
+    assert name in str(caught.value)
+    assert caught.value.detail["parameter"] == name
+    assert caught.value.status == 400
+
+
+def test_a_value_outside_the_enum_is_refused(probe: StoredQuery) -> None:
+    """A value outside a fixed enumeration raises InputError naming the parameter."""
+    with pytest.raises(InputError) as caught:
+        probe.bind({"colour": "blue"})
+    assert caught.value.detail["parameter"] == "colour"
+    assert "colour" in str(caught.value)
+
+
+def test_enum_query_values_are_checked_with_the_callers_resolver(probe: StoredQuery) -> None:
+    """With a resolver, an enum_query parameter accepts only the values the resolver returns, and the resolver
+    receives the enum_query text."""
+    seen: list[str] = []
+
+    def resolve(sparql: str) -> list[str]:
+        seen.append(sparql)
+        return ["https://example.org/m1"]
+
+    assert "<https://example.org/m1>" in probe.bind({"member": "https://example.org/m1"}, resolve_enum=resolve)
+    with pytest.raises(InputError) as caught:
+        probe.bind({"member": "https://example.org/m2"}, resolve_enum=resolve)
+    assert caught.value.detail["parameter"] == "member"
+    assert seen and "Member" in seen[0]
+
+
+def test_an_unknown_parameter_is_refused(probe: StoredQuery) -> None:
+    """A parameter name the query does not declare raises InputError naming it."""
+    with pytest.raises(InputError) as caught:
+        probe.bind({"nonsense": "1"})
+    assert caught.value.detail["parameter"] == "nonsense"
+    assert "nonsense" in str(caught.value)
+
+
+def test_a_required_parameter_must_be_given(tmp_path: Path) -> None:
+    """A required parameter without value or default raises InputError naming it; an empty string counts as absent."""
+    (tmp_path / "req.rq").write_text(
+        '#+ title: {nb: "x", en: "y"}\n#+ description: {nb: "x", en: "y"}\n#+ parameters:\n'
+        '#+   r:\n#+     type: iri\n#+     description: {nb: "x", en: "y"}\n#+     required: true\n'
+        "SELECT * WHERE { ?_r ?p ?o }\n",
+        encoding="utf-8",
+    )
+    query = load_catalog(tmp_path).get("req")
+    for values in ({}, {"r": ""}):
+        with pytest.raises(InputError) as caught:
+            query.bind(values)
+        assert caught.value.detail["parameter"] == "r"
+
+
+def test_binding_works_with_aggregates_and_construct(tmp_path: Path) -> None:
+    """VALUES goes into the outer WHERE group of an aggregate query and of a CONSTRUCT (after its template)."""
+    header = ('#+ title: {nb: "x", en: "y"}\n#+ description: {nb: "x", en: "y"}\n#+ parameters:\n'
+              '#+   s:\n#+     type: iri\n#+     description: {nb: "x", en: "y"}\n')
+    (tmp_path / "agg.rq").write_text(
+        header + "SELECT ?_s (COUNT(?o) AS ?n) WHERE { ?_s ?p ?o { SELECT ?x WHERE { ?x ?y ?z } } } GROUP BY ?_s\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "con.rq").write_text(header + "CONSTRUCT { ?_s ?p ?o } WHERE { ?_s ?p ?o }\n", encoding="utf-8")
+    catalog = load_catalog(tmp_path)
+    agg = catalog.get("agg").bind({"s": "https://example.org/s"})
+    assert agg.index("VALUES") < agg.index("SELECT ?x")
+    con = catalog.get("con").bind({"s": "https://example.org/s"})
+    assert con.index("VALUES") > con.index("WHERE")
+    for text in (agg, con):
+        parseQuery(text)
