@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 PYTEST_ARGS ?=
 
-.PHONY: run test setup load serve clean wheel
+.PHONY: run test setup load serve clean wheel system-deps
 
 setup: $(STAMP)
 
@@ -26,7 +26,19 @@ serve: $(STAMP)
 
 run: load serve
 
-test: $(STAMP)
+# Debian packages the tests use: Chromium for the browser tests, Virtuoso for the second engine of the
+# store contract suite. Installed with apt-get only when missing (CI and a fresh machine run as root).
+DEBIAN_PACKAGES := chromium:/usr/bin/chromium virtuoso-opensource:/usr/bin/virtuoso-t
+system-deps:
+	@missing=""; for pair in $(DEBIAN_PACKAGES); do pkg=$${pair%%:*}; bin=$${pair#*:}; \
+	  [ -x "$$bin" ] || missing="$$missing $$pkg"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+test: $(STAMP) system-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 wheel: $(STAMP)

@@ -44,6 +44,9 @@ class Settings:
     service_allow_list: tuple[str, ...] = field(default_factory=tuple)
     #: The public address of this site, if it differs from the base IRI (used in VoID and the service description).
     public_url: str = ""
+    # -- publishing and harvesting (issue 5): add settings below this line --
+    # -- scale-out and caching (issue 6): add settings below this line --
+    # -- security limits (issue 7): add settings below this line --
 
     @classmethod
     def from_env(cls, prefix: str = "TOWNGOWN_", environ: Mapping[str, str] | None = None) -> "Settings":

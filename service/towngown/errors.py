@@ -8,6 +8,12 @@ __all__ = [
     "ParseError",
     "ValidationFailed",
     "NotFound",
+    "Unauthorized",
+    "Forbidden",
+    "PreconditionFailed",
+    "PayloadTooLarge",
+    "UnsupportedMediaType",
+    "TooManyRequests",
     "QueryError",
     "QueryRefused",
     "QueryTimeout",
@@ -75,6 +81,42 @@ class ValidationFailed(TowngownError):
 class NotFound(TowngownError):
     status = 404
     title = "Not found"
+
+
+class Unauthorized(TowngownError):
+    """No credentials, or credentials that are not valid (wrong, expired, revoked)."""
+
+    status = 401
+    title = "Authentication required"
+
+
+class Forbidden(TowngownError):
+    """Valid credentials that do not allow this (a token for another partnership)."""
+
+    status = 403
+    title = "Forbidden"
+
+
+class PreconditionFailed(TowngownError):
+    """If-Match did not match: someone else changed the resource first (lost update prevented)."""
+
+    status = 412
+    title = "Precondition failed"
+
+
+class PayloadTooLarge(InputError):
+    status = 413
+    title = "Request too large"
+
+
+class UnsupportedMediaType(InputError):
+    status = 415
+    title = "Unsupported media type"
+
+
+class TooManyRequests(TowngownError):
+    status = 429
+    title = "Too many requests"
 
 
 class QueryError(InputError):

@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timezone
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, XSD
 from rdflib.term import Node
 
 from .config import DEFAULT_BASE_IRI
 from .errors import ValidationFailed
 from .validation import ValidationReport, iter_rdf_files, load_rdf, validate
+from .vocab import TG
 
-__all__ = ["LoadSummary", "collect", "rebase", "load_paths", "graph_for_file"]
+__all__ = [
+    "LoadSummary", "collect", "rebase", "load_paths", "graph_for_file", "write_graphs", "dataset_version",
+    "meta_graph_iri",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +88,32 @@ def rebase(dataset: Dataset, base_iri: str) -> Dataset:
     return moved
 
 
+def meta_graph_iri(base_iri: str = DEFAULT_BASE_IRI) -> str:
+    """The small graph that holds the dataset's version (it changes on every write)."""
+    return f"{base_iri}graph/meta"
+
+
+def write_graphs(
+    store, graphs: Mapping[str, Graph], *, base_iri: str = DEFAULT_BASE_IRI, drop: Sequence[str] = ()  # noqa: ANN001
+) -> str:
+    """Replace (and drop) named graphs and bump the dataset version, all in one atomic update; return the version."""
+    version = f"{datetime.now(timezone.utc).strftime('%Y%m%dT%H%M%S%fZ')}-{uuid.uuid4().hex[:12]}"
+    meta = Graph()
+    dataset = URIRef(f"{base_iri}dataset")
+    meta.add((dataset, TG.datasetVersion, Literal(version)))
+    meta.add((dataset, DCTERMS.modified, Literal(datetime.now(timezone.utc).isoformat(), datatype=XSD.dateTime)))
+    store.replace_graphs({**graphs, meta_graph_iri(base_iri): meta}, drop=drop)
+    return version
+
+
+def dataset_version(store, base_iri: str = DEFAULT_BASE_IRI) -> str:  # noqa: ANN001
+    """The current dataset version ("0" before the first write)."""
+    rows = store.select(
+        f"SELECT ?v WHERE {{ GRAPH <{meta_graph_iri(base_iri)}> {{ ?d <{TG.datasetVersion}> ?v }} }} LIMIT 1"
+    )
+    return str(rows[0]["v"]) if rows else "0"
+
+
 def load_paths(store, paths: Iterable[Path], *, base_iri: str = DEFAULT_BASE_IRI) -> LoadSummary:  # noqa: ANN001
     """Parse and validate everything first; only then replace its graphs in the store in one update."""
     started = time.monotonic()
@@ -91,7 +125,7 @@ def load_paths(store, paths: Iterable[Path], *, base_iri: str = DEFAULT_BASE_IRI
     for graph in dataset.graphs():
         if len(graph) and str(graph.identifier) != "urn:x-rdflib:default":
             graphs[str(graph.identifier)] = graph
-    store.replace_graphs(graphs)
+    write_graphs(store, graphs, base_iri=base_iri)
     summary = LoadSummary(
         graphs=tuple(sorted(graphs)),
         triples=sum(len(g) for g in graphs.values()),

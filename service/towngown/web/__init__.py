@@ -8,10 +8,16 @@ from flask import Flask
 
 from ..config import Settings
 from .errors import register_error_handlers
+from .browse import bp as browse_bp
+from .compare import bp as compare_bp
+from .contribute import bp as contribute_bp
+from .docs import bp as docs_bp
+from .graphs import bp as graphs_bp
 from .home import bp as home_bp
 from .queries import bp as queries_bp
 from .render import register_template_helpers
 from .sparql import bp as sparql_bp
+from .validate import bp as validate_bp
 
 __all__ = ["create_app"]
 
@@ -34,4 +40,10 @@ def create_app(settings: Settings | None = None, store: object | None = None) ->
     app.register_blueprint(home_bp)
     app.register_blueprint(sparql_bp)
     app.register_blueprint(queries_bp)
+    app.register_blueprint(browse_bp)
+    app.register_blueprint(compare_bp)
+    app.register_blueprint(docs_bp)
+    app.register_blueprint(validate_bp)
+    app.register_blueprint(contribute_bp)
+    app.register_blueprint(graphs_bp)
     return app

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..description import GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES, service_description, void_description
-from ..errors import InputError
+from ..errors import InputError, UnsupportedMediaType
 from ..sparql import QueryLimits, UpdateRefused, check_query
 from .negotiation import choose
 
@@ -26,11 +26,6 @@ _RDF_SERIALISERS = {
 }
 _FORM = "application/x-www-form-urlencoded"
 _DIRECT = "application/sparql-query"
-
-
-class UnsupportedMediaType(InputError):
-    status = 415
-    title = "Unsupported media type"
 
 
 def _settings():  # noqa: ANN202
