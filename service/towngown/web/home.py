@@ -1,25 +1,18 @@
-"""The home page and the health check."""
+"""The home page (what the dataset is, its size, every partnership at a glance, where to go next) and the health check."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template_string
+from flask import Blueprint, Response, current_app, jsonify, render_template
 
 from .. import __version__
+from ..browse import Names, dataset_counts, partnership_listing
+from .browse import page_helpers, resolve_enum, secure_html
+from .queries import get_catalog
 
 __all__ = ["bp"]
 
 bp = Blueprint("home", __name__)
-
-_HOME = """<!doctype html>
-<html lang="nb"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>towngown – universitetskommuner / university municipalities</title></head>
-<body><main>
-<h1>towngown</h1>
-<p lang="nb">Åpen kunnskapsgraf over partnerskap mellom kommuner og universiteter.</p>
-<p lang="en">The open knowledge graph of university-municipality partnerships.</p>
-<h2><span lang="nb">Grafer</span> / <span lang="en">Graphs</span> ({{ graphs|length }})</h2>
-<ul>{% for g in graphs %}<li>{{ g }}</li>{% endfor %}</ul>
-</main></body></html>"""
+bp.after_request(secure_html)
 
 
 def _store():  # noqa: ANN202
@@ -27,9 +20,15 @@ def _store():  # noqa: ANN202
 
 
 @bp.get("/")
-def index() -> str:
-    """The dataset at a glance."""
-    return render_template_string(_HOME, graphs=_store().graph_names())
+def index() -> Response:
+    """The dataset at a glance: what it is (nb/en), counts, an overview of all partnerships, links onwards."""
+    names = Names(current_app.extensions["towngown.settings"].base_iri)
+    counts = dataset_counts(_store(), names)
+    listing = partnership_listing(_store(), get_catalog(), names, {}, resolve_enum, with_facets=False)
+    body = render_template("home/index.html", counts=counts, listing=listing, **page_helpers())
+    response = Response(body, mimetype="text/html")
+    response.headers["Vary"] = "Accept-Language"
+    return response
 
 
 @bp.get("/healthz")
