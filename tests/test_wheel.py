@@ -29,4 +29,4 @@ def test_wheel_contains_every_data_file(tmp_path: Path) -> None:
     assert expected, "no data files found"
     missing = sorted(expected - names)
     assert not missing, missing
-    assert "towngown/cli.py" in names
+    assert "towngown/cli/__init__.py" in names
