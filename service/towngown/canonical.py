@@ -43,42 +43,47 @@ def _tree_labels(graph: Graph) -> dict[Node, BNode] | None:
             blanks.add(o)
     if not blanks:
         return {}
+    # Both passes are iterative (explicit stacks), so a long chain of blank nodes cannot exhaust Python's stack.
     content: dict[Node, str] = {}
-    visiting: set[Node] = set()
-
-    def content_of(node: Node) -> str | None:
-        if node in content:
-            return content[node]
-        if node in visiting:
-            return None  # a cycle
-        visiting.add(node)
-        parts = []
-        for p, o in outgoing.get(node, ()):
-            value = content_of(o) if isinstance(o, BNode) else o.n3()
-            if value is None:
-                return None
-            parts.append(f"{p.n3()} {value}")
-        visiting.discard(node)
-        content[node] = _digest("content", sorted(parts))
-        return content[node]
-
+    if not _fill(blanks, content, lambda node: [o for _, o in outgoing.get(node, ()) if isinstance(o, BNode)],
+                 lambda node: _digest("content", sorted(
+                     f"{p.n3()} {content[o] if isinstance(o, BNode) else o.n3()}" for p, o in outgoing.get(node, ())))):
+        return None  # a cycle
     context: dict[Node, str] = {}
-
-    def context_of(node: Node) -> str:
-        if node not in context:
-            parents = sorted(
-                f"{p.n3()} {context_of(s) if isinstance(s, BNode) else s.n3()}" for s, p in incoming.get(node, ())
-            )
-            context[node] = _digest("context", [content[node], *parents])
-        return context[node]
-
-    for node in blanks:
-        if content_of(node) is None:
-            return None
-    labels = {node: context_of(node) for node in blanks}
+    _fill(blanks, context, lambda node: [s for s, _ in incoming.get(node, ()) if isinstance(s, BNode)],
+          lambda node: _digest("context", [content[node], *sorted(
+              f"{p.n3()} {context[s] if isinstance(s, BNode) else s.n3()}" for s, p in incoming.get(node, ()))]))
+    labels = {node: context[node] for node in blanks}
     if len(set(labels.values())) != len(labels):
         return None
     return {node: BNode("c" + label[:40]) for node, label in labels.items()}
+
+
+def _fill(nodes: set[Node], done: dict[Node, str], needs, compute) -> bool:  # noqa: ANN001
+    """Compute ``done[node] = compute(node)`` for every node after the nodes it ``needs``; False on a cycle."""
+    on_path: set[Node] = set()
+    for root in nodes:
+        if root in done:
+            continue
+        stack: list[tuple[Node, bool]] = [(root, False)]
+        while stack:
+            node, ready = stack.pop()
+            if node in done:
+                continue
+            if ready:
+                done[node] = compute(node)
+                on_path.discard(node)
+                continue
+            if node in on_path:
+                return False
+            on_path.add(node)
+            stack.append((node, True))
+            for child in needs(node):
+                if child in on_path:
+                    return False
+                if child not in done:
+                    stack.append((child, False))
+    return True
 
 
 def _digest(kind: str, parts: list[str]) -> str:
