@@ -47,3 +47,17 @@ def loaded_store() -> Iterator[SparqlStore]:
         client.replace_graphs({str(g.identifier): g for g in dataset.graphs() if len(g)})
         yield client
         client.close()
+
+
+@pytest.fixture(scope="session")
+def browser():  # noqa: ANN201 - a playwright Browser
+    """Chromium from the Debian package (never a downloaded build), headless; one per session, shared by every
+    test that drives a browser (Playwright's sync API allows one running instance per thread)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
+        )
+        yield chromium
+        chromium.close()

@@ -66,6 +66,68 @@ def _problem_responses(*codes: str) -> dict:
     return {code: {"description": words[code], "content": _PROBLEM} for code in codes}
 
 
+_RDF_IN = {m: {"schema": {"type": "string"}} for m in (
+    "text/turtle", "application/trig", "application/n-triples", "application/n-quads", "application/rdf+xml",
+)}
+_RDF_IN["application/ld+json"] = {"schema": {"type": ["object", "array"]}}
+_SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}}
+_JSON_ANY = {"application/json": {"schema": {"type": "object"}}}
+
+
+def _site_paths() -> dict[str, dict]:
+    """The routes besides /sparql and the stored queries: validation, publishing, lists, comparison, health."""
+    facets = [
+        {"name": name, "in": "query", "required": False, "schema": {"type": "string"}, "description": text}
+        for name, text in (
+            ("area", "Collaboration area (concept slug or IRI)."), ("institution", "Organisation (slug or IRI)."),
+            ("orgtype", "Type of institution (concept slug or IRI)."), ("actionplan", "Status of action plans."),
+            ("year", "Active in this year."), ("q", "Words in the label."),
+        )
+    ]
+    facets[4]["schema"] = {"type": "integer", "minimum": 1900, "maximum": 2200}
+    written = {"200": {"description": "Replaced: the new version", "content": _JSON_ANY},
+               "201": {"description": "Created: the first version", "content": _JSON_ANY},
+               **_problem_responses("400", "403", "415"),
+               "401": {"description": "No or invalid token", "content": _PROBLEM},
+               "404": {"description": "No such graph", "content": _PROBLEM},
+               "412": {"description": "If-Match failed (lost update prevented)", "content": _PROBLEM},
+               "413": {"description": "Body over the size limit", "content": _PROBLEM},
+               "422": {"description": "Violations of the shapes, or data about another partnership", "content": _PROBLEM | _JSON_ANY},
+               "429": {"description": "Too many failed authentications", "content": _PROBLEM},
+               "507": {"description": "The data directory cannot be written", "content": _PROBLEM}}
+    return {
+        "/healthz": {"get": {"operationId": "health", "summary": "Whether the store answers",
+                             "responses": {"200": {"description": "Up", "content": _JSON_ANY},
+                                           "503": {"description": "Store down", "content": _JSON_ANY}}}},
+        "/partnerships.json": {"get": {"operationId": "partnershipList", "summary": "Partnerships, filtered by facets",
+                                       "parameters": facets,
+                                       "responses": {"200": {"description": "The list", "content": _JSON_ANY}, **_problem_responses("400")}}},
+        "/compare.json": {"get": {"operationId": "compare", "summary": "Partnerships side by side, with indicators",
+                                  "parameters": [{"name": "p", "in": "query", "required": False, "style": "form", "explode": True,
+                                                  "schema": {"type": "array", "items": {"type": "string"}},
+                                                  "description": "Partnership slugs."}],
+                                  "responses": {"200": {"description": "The comparison", "content": _JSON_ANY}, **_problem_responses("400", "404")}}},
+        "/validate": {"post": {"operationId": "validate", "summary": "Validate RDF against the shapes (writes nothing)",
+                               "requestBody": {"required": True, "content": _RDF_IN},
+                               "responses": {"200": {"description": "The validation report", "content": _JSON_ANY},
+                                             **_problem_responses("400", "415"),
+                                             "413": {"description": "Body over the size limit", "content": _PROBLEM}}}},
+        "/graphs/{slug}": {
+            "get": {"operationId": "getGraph", "summary": "The current graph of a partnership", "parameters": [_SLUG],
+                    "responses": {"200": {"description": "The graph", "content": _GRAPH}, "304": {"description": "Not modified"},
+                                  **_problem_responses("404", "406")}},
+            "put": {"operationId": "putGraph", "summary": "Publish a partnership's graph as a new version",
+                    "security": [{"bearerAuth": []}], "parameters": [_SLUG],
+                    "requestBody": {"required": True, "content": _RDF_IN}, "responses": written},
+            "delete": {"operationId": "deleteGraph", "summary": "Delete a partnership's graph (recorded as a version)",
+                       "security": [{"bearerAuth": []}], "parameters": [_SLUG], "responses": written},
+        },
+        "/graphs/{slug}/versions": {"get": {"operationId": "graphVersions", "summary": "The versions of a graph",
+                                            "parameters": [_SLUG],
+                                            "responses": {"200": {"description": "Versions", "content": _JSON_ANY}, **_problem_responses("404", "406")}}},
+    }
+
+
 def openapi_document(catalog: Catalog, server_url: str) -> dict:
     """An OpenAPI 3.1 description of /sparql, /void, the dumps and every working stored query."""
     paths: dict[str, dict] = {
@@ -97,6 +159,7 @@ def openapi_document(catalog: Catalog, server_url: str) -> dict:
         "/dump.nq": {"get": {"operationId": "dumpNquads", "summary": "Every graph as N-Quads", "responses": {"200": {"description": "N-Quads", "content": {"application/n-quads": {"schema": {"type": "string"}}}}}}},
         "/queries.json": {"get": {"operationId": "listQueries", "summary": "The stored queries and their documentation", "responses": {"200": {"description": "The catalogue", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
     }
+    paths.update(_site_paths())
     for query in catalog:
         if not query.ok:
             continue
@@ -124,7 +187,9 @@ def openapi_document(catalog: Catalog, server_url: str) -> dict:
         },
         "servers": [{"url": server_url}],
         "paths": paths,
-        "components": {"schemas": {
+        "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
+                                                          "description": "A publishing token (towngown token create)."}},
+                       "schemas": {
             "Problem": {"type": "object", "properties": {"type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"}, "detail": {"type": "string"}, "parameter": {"type": "string"}}, "required": ["title", "status", "detail"]},
             "SparqlResults": {"type": "object", "properties": {"head": {"type": "object"}, "results": {"type": "object"}, "boolean": {"type": "boolean"}}, "required": ["head"]},
         }},
