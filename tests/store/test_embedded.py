@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import time
 from pathlib import Path
 
 from rdflib import Graph
 
 from towngown.config import Settings
-from towngown.store import open_store
+from towngown.store import SparqlStore, open_store
 
 
 def test_embedded_store_persists_and_is_shared(tmp_path: Path) -> None:
@@ -31,3 +34,16 @@ def test_embedded_store_persists_and_is_shared(tmp_path: Path) -> None:
         assert again.graph_names() == ["https://w3id.org/towngown/graph/x"]
     finally:
         again.close()
+
+
+def test_engine_restarts_after_kill(engine) -> None:  # noqa: ANN001
+    """If the embedded engine process is killed, the watcher restarts it and the store answers again."""
+    store = SparqlStore(f"{engine.base_url}/query", f"{engine.base_url}/update")
+    before = engine.restarts
+    os.kill(engine.pid, signal.SIGKILL)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not (engine.restarts > before and store.ping()):
+        time.sleep(0.1)
+    assert engine.restarts == before + 1
+    assert store.ask("ASK {}") is True
+    store.close()

@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from .base import QueryResponse, Store, Table
 from .client import SparqlStore
+from .dialects import Dialect, OxigraphDialect, VirtuosoDialect
 from .engine import OxigraphEngine, find_oxigraph
 from .opening import open_store
+from .virtuoso import VirtuosoEngine
 
-__all__ = ["Store", "QueryResponse", "Table", "SparqlStore", "OxigraphEngine", "find_oxigraph", "open_store"]
+__all__ = [
+    "Store", "QueryResponse", "Table", "SparqlStore", "OxigraphEngine", "find_oxigraph", "open_store",
+    "Dialect", "OxigraphDialect", "VirtuosoDialect", "VirtuosoEngine",
+]

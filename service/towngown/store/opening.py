@@ -6,6 +6,7 @@ import logging
 
 from ..config import Settings
 from .client import SparqlStore
+from .dialects import OxigraphDialect
 from .engine import OxigraphEngine, read_engine_state
 
 __all__ = ["open_store"]
@@ -27,6 +28,9 @@ def open_store(settings: Settings) -> SparqlStore:
             settings.update_url or settings.sparql_url,
             settings.graph_store_url or None,
             auth=auth,
+            auth_scheme=settings.store_auth,
+            dialect=settings.store_engine,
+            hidden_graphs=settings.store_hidden_graphs,
             **_limits(settings),
         )
     data_dir = settings.data_dir.resolve()
@@ -34,7 +38,9 @@ def open_store(settings: Settings) -> SparqlStore:
     if running:
         logger.info("attaching to the embedded engine already running at %s", running["base_url"])
         base = running["base_url"]
-        return SparqlStore(f"{base}/query", f"{base}/update", f"{base}/store", **_limits(settings))
+        return SparqlStore(
+            f"{base}/query", f"{base}/update", f"{base}/store", dialect=OxigraphDialect(), **_limits(settings)
+        )
     engine = OxigraphEngine(
         data_dir / "oxigraph",
         binary=settings.oxigraph_bin,
@@ -42,7 +48,9 @@ def open_store(settings: Settings) -> SparqlStore:
         state_dir=data_dir,
     ).start()
     base = engine.base_url
-    return SparqlStore(f"{base}/query", f"{base}/update", f"{base}/store", engine=engine, **_limits(settings))
+    return SparqlStore(
+        f"{base}/query", f"{base}/update", f"{base}/store", engine=engine, dialect=OxigraphDialect(), **_limits(settings)
+    )
 
 
 def _limits(settings: Settings) -> dict[str, float | int]:

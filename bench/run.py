@@ -1,0 +1,808 @@
+"""`make bench`: towngown side by side with the raw engine, at 100, 1 000, 10 000 and 100 000 partnerships.
+
+Writes bench/RESULTS.md (and bench/profiles/*.txt). One run measures, in order:
+
+1. load: synthetic partnerships (bench/generate.py) through towngown's own path (parse, validate against
+   shapes/, write) at 100 and 1 000; at 10 000 and 100 000 the engine's bulk loader (`oxigraph load`) fills
+   the store and towngown's write path is measured on the last 1 000 (validation is per graph, so its rate
+   at 1 000 holds);
+2. every stored query, median and p99, through towngown (`GET /queries/<name>.json`, one gunicorn worker,
+   HTTP cache off) and sent straight to the same `oxigraph serve` (`POST /query`), at every size, except
+   those the raw engine took over 1 s for at the size before (they would only meet the 10 s time limit);
+3. HTTP load from a second process (wrk, 8 connections) on a partnership page, /compare of 10 and /sparql with
+   a cheap query, for 1 and 2 workers, with and without the cache, and the same query on the raw engine;
+4. memory: the peak RSS of a worker after the same small workload at every size;
+5. profiles (pyinstrument) of the requests that miss a target.
+
+    .venv/bin/python bench/run.py [--sizes 100,1000,10000,100000] [--work /tmp/towngown-bench]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+import requests
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from generate import generate, slug  # noqa: E402
+
+from towngown import __version__  # noqa: E402
+from towngown.catalog import load_catalog  # noqa: E402
+from towngown.config import Settings  # noqa: E402
+from towngown.publish import collect, write_graphs  # noqa: E402
+from towngown.resources import ontology_dir  # noqa: E402
+from towngown.store import OxigraphEngine, SparqlStore  # noqa: E402
+from towngown.validation import validate  # noqa: E402
+
+BIN = Path(sys.executable).parent
+BASE = "https://w3id.org/towngown/"
+JSON = "application/sparql-results+json"
+#: The engine-bound stored query of the targets: an aggregate over all partnerships.
+AGGREGATE = "committed-resources"
+#: The cheap query of the /sparql target: one partnership's labels.
+CHEAP = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?label WHERE {{ <{iri}> skos:prefLabel ?label }}"
+WRK_SECONDS = 5
+CONNECTIONS = 8
+
+
+def log(message: str) -> None:
+    """Progress on stderr, with the time since the start."""
+    print(f"[{time.monotonic() - STARTED:7.1f} s] {message}", file=sys.stderr, flush=True)
+
+
+STARTED = time.monotonic()
+
+
+# -- helpers -----------------------------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100)."""
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), int(round(q / 100 * len(ordered) + 0.5))))
+    return ordered[rank - 1]
+
+
+def ms(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    return f"{seconds * 1000:.1f}" if seconds < 10 else f"{seconds * 1000:.0f}"
+
+
+def rss_peak_kb(pid: int) -> int:
+    """VmHWM (peak resident set) of a process, in kB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+
+def rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+class Server:
+    """`towngown serve` as a subprocess over a data directory whose engine the bench runs."""
+
+    def __init__(self, data_dir: Path, workers: int, cache: bool, threads: int = 4) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {
+            **os.environ,
+            "TOWNGOWN_DATA_DIR": str(data_dir),
+            "TOWNGOWN_PORT": str(self.port),
+            "TOWNGOWN_HTTP_CACHE": "true" if cache else "false",
+        }
+        self.process = subprocess.Popen(  # noqa: S603 - our own command
+            [str(BIN / "towngown"), "serve", "--workers", str(workers), "--threads", str(threads)],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(self.url + "/healthz", timeout=5).status_code == 200:
+                    return
+            except requests.ConnectionError:
+                pass
+            if self.process.poll() is not None:
+                raise RuntimeError("towngown serve exited: " + self.process.stderr.read().decode()[-2000:])
+            time.sleep(0.2)
+        raise RuntimeError("towngown serve did not answer")
+
+    def worker_pids(self, tries: int = 40) -> set[int]:
+        pids = set()
+        for _ in range(tries):
+            response = requests.get(self.url + "/healthz", headers={"Connection": "close"}, timeout=10)
+            pids.add(int(response.headers["X-Towngown-Worker"]))
+        return pids
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def __enter__(self) -> "Server":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+@dataclass
+class Wrk:
+    """One wrk run: throughput and latency percentiles (seconds)."""
+
+    rps: float
+    p50: float
+    p99: float
+    requests: int
+    errors: int
+
+
+def wrk(url: str, *, accept: str = "", seconds: int = WRK_SECONDS, connections: int = CONNECTIONS) -> Wrk:
+    """Bounded concurrent load from a second process: wrk, 2 threads, `connections` connections."""
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "30s"]
+    if accept:
+        command += ["-H", f"Accept: {accept}"]
+    out = subprocess.run([*command, url], capture_output=True, text=True, timeout=seconds + 60).stdout  # noqa: S603
+    def unit(value: str) -> float:
+        number, suffix = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value).groups()  # type: ignore[union-attr]
+        return float(number) * {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0}[suffix]
+    p50 = unit(re.search(r"50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    p99 = unit(re.search(r"99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = int(bad.group(1)) if bad else 0
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    if socket_errors:
+        errors += sum(int(x) for x in socket_errors.groups())
+    return Wrk(rps, p50, p99, total, errors)
+
+
+def timed(call, reps: int) -> list[float]:  # noqa: ANN001
+    times = []
+    for _ in range(reps):
+        started = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - started)
+    return times
+
+
+# -- results -----------------------------------------------------------------------------------------------
+@dataclass
+class QueryTiming:
+    name: str
+    rows: int
+    towngown: list[float]
+    raw: list[float]
+    note: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        if not self.towngown or not self.raw:
+            return None
+        return statistics.median(self.towngown) / statistics.median(self.raw)
+
+
+@dataclass
+class SizeResult:
+    size: int
+    triples: int = 0
+    load: dict[str, object] = field(default_factory=dict)
+    queries: list[QueryTiming] = field(default_factory=list)
+    memory: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Results:
+    sizes: dict[int, SizeResult] = field(default_factory=dict)
+    http: list[tuple[str, int, bool, Wrk]] = field(default_factory=list)
+    http_raw: Wrk | None = None
+    sequential: dict[str, list[float]] = field(default_factory=dict)
+    profiles: dict[str, str] = field(default_factory=dict)
+    #: Per request kind: [requests, seconds in all, seconds waiting for the store, store calls].
+    breakdown: dict[str, list[float]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    http_size: int = 0
+
+
+# -- phases ------------------------------------------------------------------------------------------------
+def bulk_load(location: Path, files: list[Path]) -> float:
+    """`oxigraph load` (the engine's bulk loader), files in parallel; returns seconds."""
+    started = time.perf_counter()
+    location.mkdir(parents=True, exist_ok=True)
+    subprocess.run([str(BIN / "oxigraph"), "load", "--location", str(location), "--file", *map(str, files)],  # noqa: S603
+                   check=True, capture_output=True)
+    subprocess.run([str(BIN / "oxigraph"), "load", "--location", str(location), "--graph", BASE + "graph/ontology",  # noqa: S603
+                    "--file", *map(str, sorted(ontology_dir().glob("*.ttl")))], check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def phase_load(size: int, work: Path, result: SizeResult) -> tuple[OxigraphEngine, SparqlStore]:
+    """Generate, load, and leave the engine running for the later phases."""
+    data = work / f"data-{size}"
+    store_dir = work / f"store-{size}"
+    shutil.rmtree(data, ignore_errors=True)
+    shutil.rmtree(store_dir, ignore_errors=True)
+    started = time.perf_counter()
+    files = generate(size, data)
+    result.load["generate_s"] = time.perf_counter() - started
+    result.load["files_mb"] = sum(f.stat().st_size for f in files) / 1e6
+    log(f"{size}: generated {len(files)} file(s), {result.load['files_mb']:.0f} MB")
+    if size <= 1000:
+        engine = OxigraphEngine(store_dir / "oxigraph", timeout_s=10, state_dir=store_dir).start()
+        store = SparqlStore(f"{engine.base_url}/query", f"{engine.base_url}/update", dialect="oxigraph", max_concurrent_queries=8)
+        t0 = time.perf_counter()
+        dataset, _ = collect([ontology_dir(), data])
+        t1 = time.perf_counter()
+        report = validate(dataset)
+        t2 = time.perf_counter()
+        if not report.conforms:
+            raise RuntimeError(f"synthetic data does not conform: {report.counts}")
+        graphs = {str(g.identifier): g for g in dataset.graphs() if len(g) and str(g.identifier) != "urn:x-rdflib:default"}
+        write_graphs(store, graphs)
+        t3 = time.perf_counter()
+        result.triples = sum(len(g) for g in graphs.values())
+        result.load.update(parse_s=t1 - t0, validate_s=t2 - t1, write_s=t3 - t2, total_s=t3 - t0, conforms=report.conforms,
+                           violations=report.counts.get("Violation", 0), warnings=report.counts.get("Warning", 0))
+        raw_dir = work / f"raw-{size}"
+        shutil.rmtree(raw_dir, ignore_errors=True)
+        result.load["raw_s"] = bulk_load(raw_dir, files)
+        shutil.rmtree(raw_dir, ignore_errors=True)
+        log(f"{size}: towngown load {result.triples} triples in {t3 - t0:.1f} s (validate {t2 - t1:.1f} s)")
+        return engine, store
+    # Bulk-load all but the last 1 000 partnerships, then write the last 1 000 through towngown.
+    head, tail = files[:-1], files[-1:]
+    result.load["raw_s"] = bulk_load(store_dir / "oxigraph", head)
+    engine = OxigraphEngine(store_dir / "oxigraph", timeout_s=10, state_dir=store_dir).start()
+    store = SparqlStore(f"{engine.base_url}/query", f"{engine.base_url}/update", dialect="oxigraph", max_concurrent_queries=8)
+    raw_triples = int(store.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")[0]["n"])
+    t0 = time.perf_counter()
+    dataset, _ = collect(tail)
+    t1 = time.perf_counter()
+    graphs = {str(g.identifier): g for g in dataset.graphs() if len(g) and str(g.identifier) != "urn:x-rdflib:default"}
+    for start in range(0, len(graphs), 250):
+        chunk = dict(list(graphs.items())[start : start + 250])
+        write_graphs(store, chunk)
+    t2 = time.perf_counter()
+    tail_triples = sum(len(g) for g in graphs.values())
+    result.triples = raw_triples + tail_triples
+    result.load.update(raw_triples=raw_triples, tail_triples=tail_triples, parse_s=t1 - t0, write_s=t2 - t1, total_s=t2 - t0)
+    log(f"{size}: bulk-loaded {raw_triples} triples in {result.load['raw_s']:.0f} s; towngown wrote {tail_triples} more in {t2 - t0:.1f} s")
+    return engine, store
+
+
+def stored_queries(size: int) -> list[tuple[str, dict[str, str], str]]:
+    """(name, parameters, bound SPARQL) for every stored query, with a partnership for required parameters."""
+    catalog = load_catalog()
+    out = []
+    for query in catalog:
+        if not query.ok:
+            continue
+        values = {}
+        for parameter in query.parameters:
+            if parameter.required:
+                values[parameter.name] = f"{BASE}id/partnership/{slug(min(size - 1, 41))}"
+        out.append((query.name, values, query.bind(values)))
+    return out
+
+
+def phase_queries(size: int, store_dir: Path, engine: OxigraphEngine, result: SizeResult, *, only: tuple[str, ...] = (),
+                  budget_s: float = 2.0, skip: dict[str, str] | None = None) -> None:
+    """Every stored query through towngown and straight to the engine, interleaved, until n=30 or the budget.
+
+    A query that took the raw engine over 2 s at the previous size is not run again (``skip``): it would only
+    meet the 10 s time limit."""
+    skip = skip or {}
+    raw = requests.Session()
+    with Server(store_dir, workers=1, cache=False) as server:
+        towngown = requests.Session()
+        worker = next(iter(server.worker_pids(1)))
+        for name, values, sparql in stored_queries(size):
+            if only and name not in only:
+                continue
+            if name in skip:
+                result.queries.append(QueryTiming(name, 0, [], [], note=skip[name]))
+                continue
+            url = f"{server.url}/queries/{name}.json" + ("?" + urlencode(values) if values else "")
+
+            def via_towngown() -> requests.Response:
+                return towngown.get(url, timeout=60)
+
+            def via_engine() -> requests.Response:
+                return raw.post(engine.base_url + "/query", data={"query": sparql}, headers={"Accept": JSON}, timeout=60)
+
+            started = time.perf_counter()
+            first = via_engine()
+            first_s = time.perf_counter() - started
+            if first.status_code != 200 or first.content.rstrip().endswith(b"has been cancelled"):
+                result.queries.append(QueryTiming(name, 0, [], [], note=f"raw engine: time limit ({first_s:.0f} s)"))
+                continue
+            check = via_towngown()
+            if check.status_code != 200:
+                detail = check.json().get("detail", "") if check.headers.get("Content-Type", "").startswith("application/problem") else ""
+                result.queries.append(QueryTiming(name, 0, [], [first_s], note=f"towngown {check.status_code} {detail[:80]}"))
+                continue
+            try:
+                rows = len(json.loads(first.content)["results"]["bindings"])
+            except ValueError:
+                result.queries.append(QueryTiming(name, 0, [], [], note="raw engine: answer cut off"))
+                continue
+            tg_times: list[float] = []
+            raw_times: list[float] = []
+            spent = time.perf_counter()
+            while len(tg_times) < 30 and (len(tg_times) < 3 or time.perf_counter() - spent < budget_s):
+                raw_times += timed(via_engine, 1)
+                tg_times += timed(via_towngown, 1)
+                if raw_times[0] > 5:
+                    break
+            result.queries.append(QueryTiming(name, rows, tg_times, raw_times))
+        result.memory["worker_after_queries_kb"] = rss_peak_kb(worker)
+    log(f"{size}: {len(result.queries)} stored queries timed")
+
+
+def sample_urls(size: int, base: str) -> dict[str, str]:
+    """The page, /compare of 10 and /sparql URLs of the HTTP phases."""
+    one = slug(min(size - 1, 123))
+    ten = [slug(i * max(1, size // 10)) for i in range(10)]
+    iri = f"{BASE}id/partnership/{one}"
+    return {
+        "page": f"{base}/id/partnership/{one}",
+        "compare": f"{base}/compare?" + "&".join(f"p={s}" for s in ten),
+        "sparql": f"{base}/sparql?query=" + quote(CHEAP.format(iri=iri)),
+    }
+
+
+def phase_memory(size: int, store_dir: Path, result: SizeResult, engine: OxigraphEngine) -> None:
+    """A worker's peak memory after the same small workload (pages, /compare, /sparql), at every size."""
+    with Server(store_dir, workers=1, cache=False) as server:
+        urls = sample_urls(size, server.url)
+        session = requests.Session()
+        for _ in range(30):
+            session.get(urls["page"], timeout=60)
+            session.get(urls["sparql"], headers={"Accept": JSON}, timeout=60)
+        session.get(urls["compare"], timeout=120)
+        worker = next(iter(server.worker_pids(1)))
+        result.memory["worker_peak_kb"] = rss_peak_kb(worker)
+        result.memory["engine_rss_kb"] = rss_kb(engine.pid or 0)
+
+
+def phase_http(size: int, store_dir: Path, engine: OxigraphEngine, results: Results) -> None:
+    """wrk on a page, /compare of 10 and /sparql, 1 and 2 workers, cache off and on; the raw engine for /sparql."""
+    results.http_size = size
+    one = f"{BASE}id/partnership/{slug(min(size - 1, 123))}"
+    # Short: `oxigraph serve --timeout-s` starts a thread per query that lives for the whole time limit, and
+    # thousands of queries per second exhaust the process's memory maps (the engine aborts). Then let them end.
+    results.http_raw = wrk(engine.base_url + "/query?query=" + quote(CHEAP.format(iri=one)), accept=JSON, seconds=2)
+    log(f"{size}: raw engine cheap query {results.http_raw.rps:.0f} req/s")
+    time.sleep(11)
+    with Server(store_dir, workers=1, cache=False) as server:
+        urls = sample_urls(size, server.url)
+        session = requests.Session()
+        for name in ("page", "compare"):
+            session.get(urls[name], timeout=120)
+            results.sequential[name] = timed(lambda u=urls[name]: session.get(u, timeout=120), 30 if name == "page" else 3)
+        results.sequential["sparql"] = timed(lambda: session.get(urls["sparql"], headers={"Accept": JSON}, timeout=60), 100)
+    for workers in (1, 2):
+        for cache in (False, True):
+            with Server(store_dir, workers=workers, cache=cache) as server:
+                urls = sample_urls(size, server.url)
+                for name, url in urls.items():
+                    accept = JSON if name == "sparql" else ""
+                    requests.get(url, headers={"Accept": accept} if accept else {}, timeout=120)  # warm (and fill the cache)
+                    run = wrk(url, accept=accept, seconds=WRK_SECONDS)
+                    results.http.append((name, workers, cache, run))
+                    log(f"{size}: {name} workers={workers} cache={cache}: {run.rps:.0f} req/s p50 {ms(run.p50)} ms")
+                    if name == "sparql" and not cache:
+                        time.sleep(11)  # the engine's per-query timeout threads (see above) end
+
+
+def phase_profiles(size: int, store: SparqlStore, results: Results) -> None:
+    """pyinstrument profiles of a page, /compare of 10 and the cheap /sparql query, in process."""
+    try:
+        from pyinstrument import Profiler
+    except ImportError:
+        results.notes.append("pyinstrument is not installed (pip install -e '.[bench]'): no profiles.")
+        return
+    from towngown.web import create_app
+
+    app = create_app(Settings(http_cache=False, max_concurrent_queries=8), store)
+    client = app.test_client()
+    urls = sample_urls(size, "")
+    (HERE / "profiles").mkdir(exist_ok=True)
+    for name, reps in (("sparql", 300), ("page", 40), ("compare", 1)):
+        headers = {"Accept": JSON} if name == "sparql" else {}
+        client.get(urls[name], headers=headers)
+        profiler = Profiler(interval=0.0005)
+        profiler.start()
+        for _ in range(reps):
+            client.get(urls[name], headers=headers)
+        profiler.stop()
+        path = HERE / "profiles" / f"{name}-{size}.txt"
+        path.write_text(profiler.output_text(unicode=True, color=False, show_all=False))
+        results.profiles[name] = str(path.relative_to(ROOT))
+
+
+def phase_breakdown(size: int, store: SparqlStore, results: Results) -> None:
+    """Where a request's time goes: waiting for the store (its queries) or in towngown's Python, in process."""
+    from towngown.web import create_app
+
+    waited = [0.0, 0]
+    original = store.query_raw
+
+    def counting(*args: object, **kwargs: object):  # noqa: ANN202
+        started = time.perf_counter()
+        try:
+            return original(*args, **kwargs)  # type: ignore[arg-type]
+        finally:
+            waited[0] += time.perf_counter() - started
+            waited[1] += 1
+
+    store.query_raw = counting  # type: ignore[method-assign]
+    try:
+        client = create_app(Settings(http_cache=False), store).test_client()
+        urls = sample_urls(size, "")
+        for name, reps in (("sparql", 300), ("page", 20), ("compare", 1)):
+            headers = {"Accept": JSON} if name == "sparql" else {}
+            client.get(urls[name], headers=headers)
+            waited[:] = [0.0, 0]
+            started = time.perf_counter()
+            for _ in range(reps):
+                client.get(urls[name], headers=headers)
+            results.breakdown[name] = [reps, time.perf_counter() - started, waited[0], waited[1]]
+    finally:
+        store.query_raw = original  # type: ignore[method-assign]
+
+
+# -- report ------------------------------------------------------------------------------------------------
+def report(results: Results, total_s: float) -> str:
+    lines: list[str] = []
+    add = lines.append
+    cpu = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
+    oxigraph_version = subprocess.run([str(BIN / "oxigraph"), "--version"], capture_output=True, text=True).stdout.strip()
+    add("# Benchmark results")
+    add("")
+    add(f"`make bench`, one run, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: towngown {__version__}, "
+        f"{oxigraph_version}, Python {platform.python_version()}, {cpu} CPU cores, {total_s / 60:.1f} min in all. "
+        "Synthetic partnerships from `bench/generate.py` (valid against `shapes/`; one in four with line-level "
+        "evidence). Times in milliseconds; the raw engine is the same `oxigraph serve` process towngown uses, "
+        "queried directly on loopback. Load and clients run on the same 2 cores as the server.")
+    add("")
+    add("## Targets")
+    add("")
+    add("| target | measured | met |")
+    add("|---|---|---|")
+    for row in targets(results):
+        add(row)
+    add("")
+    for paragraph in analysis(results):
+        add(paragraph)
+        add("")
+    add("## Load and validate")
+    add("")
+    add("| partnerships | triples | towngown path | towngown triples/s | of which validation | raw `oxigraph load` triples/s |")
+    add("|---|---|---|---|---|---|")
+    for size, r in sorted(results.sizes.items()):
+        load = r.load
+        if "validate_s" in load:
+            path = "parse + validate + write"
+            rate = r.triples / load["total_s"]
+            val = f"{load['validate_s']:.1f} s ({r.triples / load['validate_s']:,.0f}/s)"
+            raw = r.triples / load["raw_s"]
+        else:
+            path = f"bulk load, then parse + write of the last 1 000 ({load['tail_triples']:,} triples)"
+            rate = load["tail_triples"] / load["total_s"]
+            val = "not run (per graph: the rate at 1 000 holds)"
+            raw = load["raw_triples"] / load["raw_s"]
+        add(f"| {size:,} | {r.triples:,} | {path} | {rate:,.0f} | {val} | {raw:,.0f} |")
+    add("")
+    add("## Stored queries: towngown vs the raw engine")
+    add("")
+    add("Median and p99 in ms; ratio = towngown median / raw median (1.00 = no overhead). towngown: "
+        "`GET /queries/<name>.json` on one gunicorn worker, cache off; raw: the bound query `POST`ed to the engine. "
+        "Each pair interleaved, up to 30 runs or the time budget per query.")
+    sizes = sorted(s for s, r in results.sizes.items() if r.queries)
+    add("")
+    header = "| query | " + " | ".join(f"{s:,}: rows · towngown p50/p99 · raw p50/p99 · ratio" for s in sizes) + " |"
+    add(header)
+    add("|---" * (len(sizes) + 1) + "|")
+    names = sorted({q.name for s in sizes for q in results.sizes[s].queries})
+    for name in names:
+        cells = []
+        for s in sizes:
+            q = next((q for q in results.sizes[s].queries if q.name == name), None)
+            if q is None:
+                cells.append("not run")
+            elif not q.towngown:
+                cells.append(f"failed: {q.note}")
+            else:
+                cells.append(
+                    f"{q.rows} · {ms(statistics.median(q.towngown))}/{ms(percentile(q.towngown, 99))} · "
+                    f"{ms(statistics.median(q.raw))}/{ms(percentile(q.raw, 99))} · **{q.ratio:.2f}**"
+                )
+        add(f"| `{name}` | " + " | ".join(cells) + " |")
+    add("")
+    add(f"## HTTP under load ({results.http_size:,} partnerships)")
+    add("")
+    add(f"wrk from a second process: 2 threads, {CONNECTIONS} connections, {WRK_SECONDS} s per run "
+        "(10 s for uncached /compare); gunicorn gthread workers with 4 threads. Cache on = ETag + the worker's "
+        "response cache (a repeated URL is served from memory).")
+    add("")
+    add("| endpoint | workers | cache | requests/s | p50 ms | p99 ms | requests | errors |")
+    add("|---|---|---|---|---|---|---|---|")
+    if results.http_raw:
+        w = results.http_raw
+        add(f"| raw engine: cheap query | – | – | {w.rps:,.0f} | {ms(w.p50)} | {ms(w.p99)} | {w.requests:,} | {w.errors} |")
+    for name, workers, cache, w in results.http:
+        add(f"| {name} | {workers} | {'on' if cache else 'off'} | {w.rps:,.0f} | {ms(w.p50)} | {ms(w.p99)} | {w.requests:,} | {w.errors} |")
+    add("")
+    add("Single client, one worker, cache off (the latency targets):")
+    add("")
+    add("| request | runs | median ms | p99 ms |")
+    add("|---|---|---|---|")
+    for name, times in results.sequential.items():
+        add(f"| {name} | {len(times)} | {ms(statistics.median(times))} | {ms(percentile(times, 99))} |")
+    add("")
+    add("## Memory")
+    add("")
+    add("Peak RSS (VmHWM) of one worker after the same workload (30 pages, 30 cheap /sparql, 3 /compare of 10), "
+        "and after the stored-query phase (whose answers grow with the data); the engine's RSS.")
+    add("")
+    add("| partnerships | worker after pages, /compare, /sparql | worker after all stored queries | engine RSS |")
+    add("|---|---|---|---|")
+    for size, r in sorted(results.sizes.items()):
+        m = r.memory
+        add(f"| {size:,} | {m.get('worker_peak_kb', 0) / 1024:.0f} MB | "
+            f"{(str(round(m['worker_after_queries_kb'] / 1024)) + ' MB') if 'worker_after_queries_kb' in m else '–'} | "
+            f"{m.get('engine_rss_kb', 0) / 1024:.0f} MB |")
+    add("")
+    if results.profiles:
+        add("## Profiles")
+        add("")
+        for name, path in results.profiles.items():
+            add(f"- {name}: [`{path}`]({Path(path).relative_to('bench')})")
+        add("")
+    if results.notes:
+        add("## Notes")
+        add("")
+        for note in results.notes:
+            add(f"- {note}")
+        add("")
+    return "\n".join(lines) + "\n"
+
+
+#: The stored queries /compare runs (towngown/compare.py): the list of partnerships, then these per column.
+COMPARE_QUERIES = ("partnership-overview", "committed-resources", "fte-per-10000-inhabitants", "phd-positions",
+                   "agreement-length", "agreement-terms", "collaboration-areas", "action-plan-milestone-result-status",
+                   "questionnaire-answers")
+
+
+def _raw_at(results: Results, name: str) -> str:
+    """What the raw engine took for a stored query (over every partnership) at each size."""
+    parts = []
+    for size, r in sorted(results.sizes.items()):
+        q = next((q for q in r.queries if q.name == name), None)
+        if q is None:
+            continue
+        if q.raw:
+            parts.append(f"{ms(statistics.median(q.raw))} ms at {size:,}")
+        elif q.note.startswith("raw engine: time limit"):
+            parts.append(f"the 10 s limit at {size:,}")
+            break
+        elif q.note.startswith("not run"):
+            break
+    return ", ".join(parts) or "not measured"
+
+
+def analysis(results: Results) -> list[str]:
+    """Why, in numbers, for each target: where the time goes (measured in this run)."""
+    out = ["## Why", ""]
+    engine_bound = []
+    for size, r in sorted(results.sizes.items()):
+        ratios = [q.ratio for q in r.queries if q.ratio and q.raw and statistics.median(q.raw) >= 0.1]
+        cheap = [q.ratio for q in r.queries if q.ratio and q.raw and statistics.median(q.raw) < 0.1]
+        if ratios or cheap:
+            engine_bound.append(
+                f"{size:,}: " + (f"{len(ratios)} queries over 100 ms, ratio median {statistics.median(ratios):.2f}, "
+                                 f"worst {max(ratios):.2f}" if ratios else "no query over 100 ms")
+                + (f"; {len(cheap)} under 100 ms, ratio median {statistics.median(cheap):.2f}" if cheap else "")
+            )
+    out.append(
+        "**Stored queries through towngown cost what the engine costs.** towngown's share of a stored query is a "
+        "constant of about a millisecond (the request, the bound parameters, the HTTP hop to the engine, the "
+        "answer passed on as bytes), so the ratio goes to 1.00 as the engine's work grows: "
+        + "; ".join(engine_bound) + "."
+    )
+    b = results.breakdown
+    if "sparql" in b:
+        n, total, waited, calls = b["sparql"]
+        raw = results.http_raw
+        out.append(
+            f"**/sparql with a cheap query.** In process, one request takes {total / n * 1000:.2f} ms, of which "
+            f"{waited / n * 1000:.2f} ms is the store call (the engine's own work plus the HTTP hop to it) and "
+            f"{(total - waited) / n * 1000:.2f} ms is towngown's Python: Flask's request handling, the protocol "
+            "and limit checks (query size and depth, the parse, which is cached), content negotiation. Under load "
+            "gunicorn's HTTP parsing adds to that, and wrk, gunicorn and the engine share the same 2 cores; the "
+            f"engine alone answers a cheap query in well under a millisecond"
+            + (f" ({raw.rps:,.0f} req/s with wrk)" if raw else "")
+            + ". The HTTP client was moved off requests onto urllib3 for this (about 0.25 ms less per query) and "
+            "SPARQL JSON terms are built once (an LRU of rdflib literals); what remains is the price of a Python "
+            "web tier in front of an HTTP engine, not of one part of it: see the profile "
+            f"`{results.profiles.get('sparql', 'bench/profiles/sparql-*.txt')}`."
+        )
+    for name, limit, label in (("page", 25, "The partnership page"), ("compare", 60, "/compare of 10")):
+        if name not in b:
+            continue
+        n, total, waited, calls = b[name]
+        text = (
+            f"**{label}** at {results.http_size:,} partnerships takes {total / n * 1000:,.0f} ms in process "
+            f"(target {limit} ms), of which {waited / n * 1000:,.0f} ms waiting for {calls / n:.0f} store "
+            f"queries and {(total - waited) / n * 1000:,.0f} ms in Python (rendering, building the description)."
+        )
+        if name == "compare":
+            slow = "; ".join(f"`{q}` {_raw_at(results, q)}" for q in COMPARE_QUERIES)
+            text += (
+                " It is engine-bound: every request lists the partnerships (`partnership-overview` over all of "
+                "them) and runs, per column, stored queries that aggregate over every partnership in a sub-select "
+                "before the partnership they are asked about is applied, so each costs what the query over all "
+                f"partnerships costs. The raw engine, over all partnerships: {slow}. The fix is in the queries "
+                "(bind the partnership inside the sub-selects, or a per-partnership variant) and in `/compare` "
+                "(not listing every partnership on each request); not in the store client."
+            )
+        elif waited / total > 0.5:
+            text += " Most of it is the engine's work for the page's queries."
+        out.append(text + f" Profile: `{results.profiles.get(name, '')}`.")
+    peaks = {s: r.memory.get("worker_peak_kb") for s, r in sorted(results.sizes.items()) if r.memory.get("worker_peak_kb")}
+    if peaks:
+        out.append(
+            "**Memory.** A worker's peak after the same pages, /compare and /sparql requests: "
+            + ", ".join(f"{kb / 1024:.0f} MB at {size:,}" for size, kb in peaks.items())
+            + ". What a worker holds per request is one answer (bounded by TOWNGOWN_MAX_RESULT_BYTES) and its "
+            "caches are bounded (response cache, literal cache, parsed queries); answers that list every "
+            "partnership (some stored queries, `/partnerships`) do grow with the data, up to that bound."
+        )
+    return out
+
+
+def targets(results: Results) -> list[str]:
+    rows = []
+    largest = max((s for s, r in results.sizes.items() if r.queries and s <= 10000), default=None)
+    if largest:
+        q = next((q for q in results.sizes[largest].queries if q.name == AGGREGATE and q.ratio), None)
+        if q:
+            rows.append(f"| engine-bound aggregate (`{AGGREGATE}`, {largest:,}) ≤ 1.10 × raw | {q.ratio:.2f} × | "
+                        f"{'yes' if q.ratio <= 1.10 else 'no'} |")
+    sparql = [w for n, workers, cache, w in results.http if n == "sparql" and not cache]
+    if results.http_raw and sparql:
+        best = max(w.rps for w in sparql)
+        share = best / results.http_raw.rps
+        rows.append(f"| cheap query via /sparql ≥ 45 % of raw req/s | {share:.0%} ({best:,.0f} vs {results.http_raw.rps:,.0f} req/s) | "
+                    f"{'yes' if share >= 0.45 else 'no'} |")
+    for name, limit in (("page", 0.025), ("compare", 0.060)):
+        if name in results.sequential:
+            median = statistics.median(results.sequential[name])
+            label = "partnership page" if name == "page" else "/compare of 10"
+            rows.append(f"| {label} median at {results.http_size:,} uncached < {limit * 1000:.0f} ms | {ms(median)} ms | "
+                        f"{'yes' if median < limit else 'no'} |")
+    cached = [w for n, workers, cache, w in results.http if n == "page" and cache]
+    if cached:
+        best = max(w.rps for w in cached)
+        rows.append(f"| repeated page with the cache > 1 000 req/s | {best:,.0f} req/s | {'yes' if best > 1000 else 'no'} |")
+    peaks = {s: r.memory.get("worker_peak_kb") for s, r in sorted(results.sizes.items()) if r.memory.get("worker_peak_kb")}
+    if len(peaks) >= 2:
+        first, last = peaks[min(peaks)], peaks[max(peaks)]
+        grows = last > first * 1.25
+        rows.append(f"| a worker's memory does not grow with partnerships | {first / 1024:.0f} MB at {min(peaks):,} → "
+                    f"{last / 1024:.0f} MB at {max(peaks):,} | {'no' if grows else 'yes'} |")
+    return rows
+
+
+def load_results(saved: dict) -> Results:
+    """Results from bench/results.json (to rewrite the report without measuring again)."""
+    results = Results(
+        http=[(n, w, c, Wrk(**run)) for n, w, c, run in saved["http"]],
+        http_raw=Wrk(**saved["http_raw"]) if saved["http_raw"] else None,
+        sequential=saved["sequential"],
+        profiles=saved["profiles"],
+        breakdown=saved.get("breakdown", {}),
+        notes=saved["notes"],
+        http_size=saved["http_size"],
+    )
+    for size, r in saved["sizes"].items():
+        results.sizes[int(size)] = SizeResult(
+            int(size), r["triples"], r["load"], [QueryTiming(**q) for q in r["queries"]], r["memory"]
+        )
+    return results
+
+
+# -- main ----------------------------------------------------------------------------------------------------
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100,1000,10000,100000")
+    parser.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "towngown-bench")
+    parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
+    parser.add_argument("--http-size", type=int, default=10000)
+    parser.add_argument("--report-only", action="store_true", help="Rewrite RESULTS.md from bench/results.json.")
+    parser.add_argument("--breakdown-only", action="store_true",
+                        help="Measure the time breakdown on the store left in --work at --http-size, into results.json.")
+    args = parser.parse_args()
+    if args.breakdown_only:
+        saved = json.loads((HERE / "results.json").read_text())
+        results = load_results(saved)
+        store_dir = args.work / f"store-{args.http_size}"
+        with OxigraphEngine(store_dir / "oxigraph", timeout_s=10, state_dir=store_dir) as engine:
+            store = SparqlStore(f"{engine.base_url}/query", f"{engine.base_url}/update", dialect="oxigraph")
+            phase_breakdown(args.http_size, store, results)
+            store.close()
+        (HERE / "results.json").write_text(json.dumps({**dataclasses.asdict(results), "total_s": saved["total_s"]}, indent=1))
+        return
+    if args.report_only:
+        saved = json.loads((HERE / "results.json").read_text())
+        args.out.write_text(report(load_results(saved), saved["total_s"]), encoding="utf-8")
+        return
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed (Debian: apt-get install wrk; `make bench` does it)")
+    sizes = [int(s) for s in args.sizes.split(",")]
+    args.work.mkdir(parents=True, exist_ok=True)
+    results = Results()
+    skip: dict[str, str] = {}
+    for size in sizes:
+        result = results.sizes.setdefault(size, SizeResult(size))
+        engine, store = phase_load(size, args.work, result)
+        store_dir = args.work / f"store-{size}"
+        try:
+            phase_queries(size, store_dir, engine, result, budget_s=2.0 if size < 10000 else 3.0, skip=skip)
+            for q in result.queries:
+                # A query over 1 s here would take over 10 s (the time limit) at ten times the size.
+                slow = (q.raw and statistics.median(q.raw) > 1.0) or q.note.startswith("raw engine")
+                if slow and q.name not in skip:
+                    took = f"{statistics.median(q.raw):.1f} s" if q.raw else "over the 10 s limit"
+                    skip[q.name] = f"not run: the raw engine took {took} at {size:,}"
+            phase_memory(size, store_dir, result, engine)
+            if size == args.http_size:
+                phase_http(size, store_dir, engine, results)
+                phase_breakdown(size, store, results)
+                phase_profiles(size, store, results)
+        finally:
+            store.close()
+            engine.stop()
+        if size > 1000:
+            shutil.rmtree(args.work / f"data-{size}", ignore_errors=True)
+        log(f"{size}: done")
+    total = time.monotonic() - STARTED
+    (HERE / "results.json").write_text(json.dumps({**dataclasses.asdict(results), "total_s": total}, indent=1))
+    args.out.write_text(report(results, total), encoding="utf-8")
+    log(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
