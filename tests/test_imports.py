@@ -25,8 +25,48 @@ ALLOWED: dict[str, set[str]] = {
     "cli": {"__init__", "config", "errors", "resources", "vocab", "store", "sparql", "catalog", "validation", "publish", "description", "web", "ksreference"},
 }
 
+# Publishing, versions, tokens and harvesting (issue 5): the data-directory files sit beside config, tokens and
+# history on them, submission checks what a publisher sends, harvest fetches (through store) and publishes.
+ALLOWED |= {
+    "datadir": {"config", "errors"},
+    "canonical": set(),
+    "tokens": {"config", "errors", "datadir"},
+    "history": {"config", "errors", "datadir", "canonical"},
+    "submission": {"config", "errors", "datadir", "validation", "vocab", "canonical"},
+    "harvest": {"config", "errors", "vocab", "store", "sparql", "validation", "publish", "history", "submission", "datadir"},
+}
+ALLOWED["publish"] = ALLOWED["publish"] | {"datadir", "history", "submission", "tokens"}
+ALLOWED["web"] = ALLOWED["web"] | {"datadir", "history", "submission", "tokens"}
+ALLOWED["cli"] = ALLOWED["cli"] | {"datadir", "history", "submission", "tokens", "harvest"}
+
+# Comparison and documentation (issue 4): modeldoc reads the ontology and shapes files, compare runs stored
+# queries through the store protocol, charts draws SVG from plain values and imports nothing of ours.
+ALLOWED |= {
+    "modeldoc": {"resources", "vocab"},
+    "charts": set(),
+    "compare": {"errors", "catalog", "modeldoc"},
+}
+ALLOWED["web"] = ALLOWED["web"] | {"modeldoc", "charts", "compare"}
+ALLOWED["cli"] = ALLOWED["cli"] | {"modeldoc", "charts", "compare"}
+
+# The questionnaire (issue 5, validate/contribute): concepts reads the concept schemes and labels of the ontology
+# (through validation.load_ontology); questionnaire reads YAML/XLSX/form answers and builds the partnership graph.
+ALLOWED |= {
+    "concepts": {"config", "validation", "vocab"},
+    "questionnaire": {"config", "errors", "vocab", "concepts"},
+}
+ALLOWED["web"] = ALLOWED["web"] | {"concepts", "questionnaire"}
+ALLOWED["cli"] = ALLOWED["cli"] | {"concepts", "questionnaire"}
+
+# Linked-data view (issue 4, browse): descriptions, the questionnaire layout and the lists, through the store
+# protocol and the stored queries; no Flask.
+ALLOWED |= {"browse": {"errors", "vocab", "catalog"}}
+ALLOWED["web"] = ALLOWED["web"] | {"browse"}
+ALLOWED["cli"] = ALLOWED["cli"] | {"browse"}
+
 #: third-party libraries that may be imported in one place only.
 ONE_PLACE = {"pyshacl": "validation", "flask": "web", "requests": "store", "SPARQLWrapper": "store", "click": "cli"}
+ONE_PLACE["openpyxl"] = "questionnaire"  # the XLSX workbook is read and written in one package (issue 5)
 
 
 def _imports(path: Path) -> list[tuple[str, int]]:

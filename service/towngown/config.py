@@ -44,9 +44,47 @@ class Settings:
     service_allow_list: tuple[str, ...] = field(default_factory=tuple)
     #: The public address of this site, if it differs from the base IRI (used in VoID and the service description).
     public_url: str = ""
+    # -- web view: comparison, documentation, query editor (issue 4) --
+    #: Folder of YASGUI's build for the editor at /sparql; empty: node_modules/@zazuko/yasgui/build of the checkout
+    #: (installed by `make setup`, i.e. `npm ci`). Without it the app runs and /sparql says how to build it.
+    yasgui_dir: str = ""
     # -- publishing and harvesting (issue 5): add settings below this line --
+    #: Lifetime of a new publishing token in days, unless `token create --expires-days` says otherwise (0: never).
+    token_expires_days: int = 365
+    #: How long a publish waits for another publish of the same graph to finish before it gives up (503).
+    publish_lock_timeout_s: float = 30.0
+    #: Time limit of fetching one harvest source (connect, read and the whole transfer), in seconds.
+    harvest_timeout_s: float = 30.0
+    #: Largest harvest source accepted, in bytes; a larger one is refused, never truncated.
+    harvest_max_bytes: int = 5 * 1024 * 1024
     # -- scale-out and caching (issue 6): add settings below this line --
+    #: Which engine the external server is, for its deviations from the standard: auto (from its Server
+    #: header), standard, oxigraph or virtuoso.
+    store_engine: str = "auto"
+    #: How the store credentials are sent: basic or digest (Virtuoso's /sparql-auth wants digest).
+    store_auth: str = "basic"
+    #: Extra graphs of an external server to keep out of every query (comma-separated), besides the engine's
+    #: own system graphs towngown already knows.
+    store_hidden_graphs: tuple[str, ...] = field(default_factory=tuple)
+    #: Web worker processes of `towngown serve` (gunicorn), and threads per worker.
+    workers: int = 1
+    threads: int = 4
+    #: HTTP caching: ETag and Cache-Control on GET/HEAD 200 responses, 304 to If-None-Match (off: no-store).
+    http_cache: bool = True
+    #: max-age of cacheable responses, in seconds.
+    cache_max_age_s: int = 60
+    #: How long a worker reuses the dataset version it read (one cheap query per this many seconds at most).
+    cache_version_ttl_s: float = 1.0
+    #: Size of each worker's in-memory cache of whole responses, in MB (0: off); bounded, whatever the data size.
+    response_cache_mb: int = 32
     # -- security limits (issue 7): add settings below this line --
+    #: Failed authentications (publishing tokens) allowed per client address per minute; then 429 (0: no limit).
+    auth_failures_per_minute: int = 10
+    #: Public /sparql queries one client address may run at once (more: 503 at once).
+    max_queries_per_client: int = 2
+    #: Public /sparql queries running at once over all clients (0: half of max_concurrent_queries, so pages keep
+    #: store slots and CPU under a flood of expensive queries).
+    max_public_queries: int = 0
 
     @classmethod
     def from_env(cls, prefix: str = "TOWNGOWN_", environ: Mapping[str, str] | None = None) -> "Settings":

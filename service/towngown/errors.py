@@ -7,10 +7,13 @@ __all__ = [
     "InputError",
     "ParseError",
     "ValidationFailed",
+    "QuestionnaireError",
     "NotFound",
     "Unauthorized",
     "Forbidden",
     "PreconditionFailed",
+    "Unprocessable",
+    "FetchFailed",
     "PayloadTooLarge",
     "UnsupportedMediaType",
     "TooManyRequests",
@@ -22,6 +25,7 @@ __all__ = [
     "StoreError",
     "StoreUnavailable",
     "ConfigError",
+    "StorageUnavailable",
 ]
 
 
@@ -78,6 +82,17 @@ class ValidationFailed(TowngownError):
         self.report = report
 
 
+class QuestionnaireError(InputError):
+    """A filled-in questionnaire (YAML, XLSX or the web form) with mistakes; carries every problem found,
+    each naming the field and the cell or line."""
+
+    title = "Mistakes in the questionnaire"
+
+    def __init__(self, message: str, problems: tuple[object, ...] = ()) -> None:
+        super().__init__(message)
+        self.problems = problems
+
+
 class NotFound(TowngownError):
     status = 404
     title = "Not found"
@@ -102,6 +117,20 @@ class PreconditionFailed(TowngownError):
 
     status = 412
     title = "Precondition failed"
+
+
+class Unprocessable(InputError):
+    """Well-formed input that towngown will not take as it is (a graph outside its partnership, ...)."""
+
+    status = 422
+    title = "Unprocessable content"
+
+
+class FetchFailed(TowngownError):
+    """A registered source (a file or a SPARQL endpoint) could not be fetched: unreachable, refused, too slow or too large."""
+
+    status = 502
+    title = "Source unavailable"
 
 
 class PayloadTooLarge(InputError):
@@ -163,6 +192,13 @@ class StoreUnavailable(StoreError):
 
     status = 503
     title = "Store unavailable"
+
+
+class StorageUnavailable(TowngownError):
+    """The data directory (versions, tokens, locks) cannot be written: full, read-only or missing (issue 7)."""
+
+    status = 507
+    title = "Insufficient storage"
 
 
 class ConfigError(TowngownError):

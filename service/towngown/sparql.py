@@ -16,6 +16,32 @@ from .errors import ParseError, QueryRefused
 
 __all__ = ["QueryInfo", "QueryLimits", "inspect_query", "check_query", "RESULT_FORMS", "UpdateRefused"]
 
+def _one_parse_at_a_time() -> None:
+    """rdflib's SPARQL grammar is not safe to use from several threads (issue 6): pyparsing finds out how many
+    arguments each parse action takes by trial on its first call, and two threads doing that at once leave it
+    wrong for good ("postParse2() missing 1 required positional argument"), so the process never parses SPARQL
+    again. Every SPARQL parse in the process (ours, the catalog's, pyshacl's) goes through the grammar's two
+    entry points; a lock there costs nothing, pyparsing being pure Python under the GIL anyway."""
+    import threading
+
+    from rdflib.plugins.sparql import parser
+
+    lock = threading.RLock()
+    for grammar in (parser.Query, parser.UpdateUnit):
+        parse = grammar.parse_string
+        if getattr(parse, "__towngown_locked__", False):
+            continue
+
+        def locked(*args: object, _parse=parse, **kwargs: object):  # noqa: ANN202
+            with lock:
+                return _parse(*args, **kwargs)
+
+        locked.__towngown_locked__ = True  # type: ignore[attr-defined]
+        grammar.parse_string = locked
+
+
+_one_parse_at_a_time()
+
 #: The query forms and whether they return bindings/boolean (results) or a graph.
 RESULT_FORMS = {"SelectQuery": "results", "AskQuery": "results", "ConstructQuery": "graph", "DescribeQuery": "graph"}
 

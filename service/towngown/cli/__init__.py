@@ -176,22 +176,6 @@ def export(state: State, fmt: str, output: Path | None) -> None:
         sys.stdout.write(text)
 
 
-@cli.command()
-@click.option("--host", default=None, help="Address to listen on (default 127.0.0.1).")
-@click.option("--port", type=int, default=None, help="Port to listen on (default 8080).")
-@click.pass_obj
-def serve(state: State, host: str | None, port: int | None) -> None:
-    """Serve the knowledge graph over HTTP."""
-    from werkzeug.serving import run_simple
-
-    from ..web import create_app
-
-    settings = state.settings.with_(**{k: v for k, v in {"host": host, "port": port}.items() if v is not None})
-    app = create_app(settings, state.store)
-    click.echo(f"towngown {__version__} on http://{settings.host}:{settings.port}/", err=True)
-    run_simple(settings.host, settings.port, app, threaded=True, use_reloader=False)
-
-
 @cli.command("convert-ks")
 @click.argument("yaml_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
@@ -205,6 +189,9 @@ def convert_ks(yaml_path: Path, out_dir: Path) -> None:
 
 # Command groups of other areas live in their own modules and register themselves on `cli` when imported.
 # (Add one import line per module here.)
+from . import publishing  # noqa: E402,F401 - token, publish, source, harvest (issue 5)
+from . import questionnaire  # noqa: E402,F401 - import, template (issue 5)
+from . import serving  # noqa: E402,F401 - serve --workers N (issue 6)
 
 
 def main(argv: list[str] | None = None) -> None:

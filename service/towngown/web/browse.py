@@ -149,7 +149,8 @@ def secure_html(response: Response) -> Response:
     return response
 
 
-bp.after_request(secure_html)
+# Every HTML page of the app gets these headers, not only this blueprint's.
+bp.after_app_request(secure_html)
 
 
 # -- dereferencing ----------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import logging
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from ..errors import TowngownError
+from ..errors import StorageUnavailable, TowngownError
 
 __all__ = ["register_error_handlers", "problem"]
 
@@ -39,11 +39,25 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(TowngownError)
     def _towngown(exc: TowngownError) -> Response:
         extra = {k: v for k, v in exc.detail.items() if v is not None and isinstance(v, (str, int, float))}
-        return problem(exc.status, exc.title, exc.message, **extra)
+        response = problem(exc.status, exc.title, exc.message, **extra)
+        if isinstance(exc.detail.get("retry_after"), int):
+            response.headers["Retry-After"] = str(exc.detail["retry_after"])
+        return response
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> Response:
         return problem(exc.code or 500, exc.name, exc.description or exc.name)
+
+    @app.errorhandler(OSError)
+    def _storage(exc: OSError) -> Response:
+        # The data directory is full, read-only or gone: a clear 507 (writes) / 503 (reads), never a 500.
+        logger.exception("data directory error on %s %s", request.method, request.path)
+        writing = request.method in ("PUT", "POST", "DELETE", "PATCH")
+        error = StorageUnavailable(
+            f"the server cannot {'write' if writing else 'read'} its data directory ({exc.strerror or exc.__class__.__name__}); "
+            "nothing was changed" + ("; reading still works" if writing else "")
+        )
+        return problem(507 if writing else 503, error.title if writing else "Service unavailable", error.message)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:

@@ -46,8 +46,9 @@ def register_template_helpers(app: Flask) -> None:
     def _helpers() -> dict:
         language = page_language()
         other = "en" if language == "nb" else "nb"
-        args = {k: v for k, v in request.args.items(multi=True) if k != "lang"} if request else {}
-        query = urlencode([*args.items(), ("lang", other)])
+        # a list, not a dict: repeated parameters (/compare?p=a&p=b) must survive the language switch
+        args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"] if request else []
+        query = urlencode([*args, ("lang", other)])
         return {
             "lang": language,
             "other_lang": other,

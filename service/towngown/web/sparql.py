@@ -10,6 +10,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from ..description import GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES, service_description, void_description
 from ..errors import InputError, UnsupportedMediaType
 from ..sparql import QueryLimits, UpdateRefused, check_query
+from .limits import client_address, query_gate
 from .negotiation import choose
 
 __all__ = ["bp"]
@@ -87,6 +88,10 @@ def sparql() -> Response:
     if query is None or not query.strip():
         if request.method == "POST":
             raise InputError("the request has no 'query'", parameter="query")
+        if _wants_editor():
+            from .editor import editor_page  # the editor module imports this one
+
+            return editor_page()
         return _service_description()
     info = check_query(
         query,
@@ -99,12 +104,21 @@ def sparql() -> Response:
     offered = GRAPH_MEDIA_TYPES if info.returns_graph else RESULT_MEDIA_TYPES
     default = "text/turtle" if info.returns_graph else "application/sparql-results+json"
     media_type = choose(request, _offered(offered), default)
-    answer = _store().query_raw(
-        query, media_type, default_graph_uris=default_graphs, named_graph_uris=named_graphs
-    )
+    with query_gate().slot(client_address()):  # issue 7: one client cannot take every store slot
+        answer = _store().query_raw(
+            query, media_type, default_graph_uris=default_graphs, named_graph_uris=named_graphs
+        )
     response = Response(answer.body, content_type=_with_charset(answer.content_type or media_type))
     response.headers["Vary"] = "Accept"
     return response
+
+
+def _wants_editor() -> bool:
+    """A browser (Accept preferring text/html, no format) gets the query editor instead of the service description."""
+    if request.args.get("format"):
+        return False
+    offered = {"html": "text/html", **_offered(GRAPH_MEDIA_TYPES)}
+    return bool(request.headers.get("Accept")) and choose(request, offered, "text/turtle") == "text/html"
 
 
 def _offered(offered: dict[str, str]) -> dict[str, str]:
