@@ -266,12 +266,18 @@ def dialect_for_server(server_header: str, hidden_graphs: Sequence[str] = ()) ->
 def _standard_term(value: Mapping[str, str]) -> Node:
     kind = value.get("type")
     if kind == "uri":
-        return URIRef(value["value"])
+        return _iri(value["value"])
     if kind == "bnode":
         return BNode(value["value"])
     if kind in ("literal", "typed-literal"):
         return _literal(value["value"], value.get("xml:lang"), value.get("datatype"))
     raise StoreError(f"unknown term type in SPARQL JSON results: {kind!r}")
+
+
+@functools.lru_cache(maxsize=32768)
+def _iri(value: str) -> URIRef:
+    """An IRI, built once (rdflib checks every IRI it makes; pages read the same ones over and over)."""
+    return URIRef(value)
 
 
 @functools.lru_cache(maxsize=32768)
