@@ -28,8 +28,8 @@ logger = logging.getLogger(__name__)
 
 #: Paths never cached: health checks, token-scoped publishing, the contribution form.
 UNCACHED_PREFIXES = ("/healthz", "/graphs/", "/contribute")
-#: Responses larger than this are not kept in memory (they still get an ETag and 304s).
-_MAX_ENTRY_BYTES = 1024 * 1024
+#: No one response takes more than this share of the cache's budget (larger ones still get an ETag and 304s).
+_MAX_ENTRY_SHARE = 8
 _READS = ("GET", "HEAD")
 
 
@@ -79,7 +79,7 @@ class ResponseCache:
     def put(self, etag: str, body: bytes, headers: list[tuple[str, str]]) -> None:
         """Keep a response (if it fits), dropping the least recently used ones to make room."""
         size = len(body) + sum(len(k) + len(v) for k, v in headers)
-        if size > min(_MAX_ENTRY_BYTES, self._budget):
+        if size > self._budget // _MAX_ENTRY_SHARE:
             return
         with self._lock:
             if etag in self._entries:
