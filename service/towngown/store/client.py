@@ -386,4 +386,8 @@ def _raise_for_status(status: int, text: str, url: str) -> NoReturn:
         raise QueryError(text or f"the store refused the request ({status})")
     if status in (502, 503, 504):
         raise StoreUnavailable(f"the store is unavailable ({status}): {text}")
+    if status == 500 and "os error 11" in text:
+        # `oxigraph serve --timeout-s` starts a thread per query that lives for the whole time limit; past some
+        # thousands of queries a second it cannot start one (EAGAIN) and answers 500. That is load, not a fault.
+        raise StoreBusy(f"the store is out of threads for new queries; try again shortly ({text})")
     raise StoreError(f"the store failed ({status}): {text}")
