@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -47,6 +48,57 @@ def loaded_store() -> Iterator[SparqlStore]:
         client.replace_graphs({str(g.identifier): g for g in dataset.graphs() if len(g)})
         yield client
         client.close()
+
+
+@dataclass
+class WritableSite:
+    """The app over the scratch store (seeded with gjovik-ntnu) with its own data directory for tokens and
+    versions, behind a real threaded HTTP server on loopback."""
+
+    url: str
+    app: object
+    settings: object
+    store: SparqlStore
+
+
+def _gjovik_graphs() -> dict[str, object]:
+    """The gjovik-ntnu graphs, parsed once per session."""
+    cached = getattr(_gjovik_graphs, "cached", None)
+    if cached is None:
+        from towngown.publish import collect
+
+        dataset, _ = collect([data_dir() / "gjovik-ntnu.trig"])
+        cached = {str(g.identifier): g for g in dataset.graphs() if len(g)}
+        _gjovik_graphs.cached = cached  # type: ignore[attr-defined]
+    return cached
+
+
+@pytest.fixture()
+def writable_site(store: SparqlStore, tmp_path: Path) -> Iterator[Callable[..., WritableSite]]:
+    """A factory of writable sites over the scratch store: ``writable_site(auth_failures_per_minute=3)``.
+    Each is seeded with gjovik-ntnu (loaded before versioning) and has a 200 kB body limit unless changed."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from towngown.config import Settings
+    from towngown.publish import write_graphs
+    from towngown.web import create_app
+
+    servers = []
+
+    def build(**settings: object) -> WritableSite:
+        write_graphs(store, _gjovik_graphs())
+        chosen = Settings(data_dir=tmp_path / "var", max_request_bytes=200_000, publish_lock_timeout_s=10.0)
+        app = create_app(chosen.with_(**settings), store)
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        threading.Thread(target=server.serve_forever, name="writable-site", daemon=True).start()
+        servers.append(server)
+        return WritableSite(f"http://127.0.0.1:{server.server_port}", app, chosen.with_(**settings), store)
+
+    yield build
+    for server in servers:
+        server.shutdown()
 
 
 @pytest.fixture(scope="session")

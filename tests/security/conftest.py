@@ -51,62 +51,13 @@ def listener() -> Iterator[Listener]:
     sock.close()
 
 
-@dataclass
-class Site:
-    """The app over the scratch store (seeded with gjovik-ntnu) with its own data directory, on loopback."""
-
-    url: str
-    app: object
-    settings: object
-    store: object
-
-
-def _seed() -> dict[str, object]:
-    cached = getattr(_seed, "cached", None)
-    if cached is None:
-        from towngown.publish import collect
-        from towngown.resources import data_dir
-
-        dataset, _ = collect([data_dir() / "gjovik-ntnu.trig"])
-        cached = {str(g.identifier): g for g in dataset.graphs() if len(g)}
-        _seed.cached = cached  # type: ignore[attr-defined]
-    return cached
-
-
-def make_site(store, tmp_path, **settings: object) -> tuple[Site, object]:  # noqa: ANN001
-    """A writable site over ``store`` with a fresh data directory, served by a threaded server on loopback."""
-    from werkzeug.serving import make_server
-
-    from towngown.config import Settings
-    from towngown.publish import write_graphs
-    from towngown.web import create_app
-
-    write_graphs(store, _seed())
-    chosen = Settings(data_dir=tmp_path / "var", max_request_bytes=200_000, publish_lock_timeout_s=10.0).with_(**settings)
-    app = create_app(chosen, store)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return Site(f"http://127.0.0.1:{server.server_port}", app, chosen, store), server
+@pytest.fixture()
+def site(writable_site):  # noqa: ANN001, ANN201
+    """A writable site on loopback (200 kB body limit, default limits otherwise; tests/conftest.py)."""
+    return writable_site()
 
 
 @pytest.fixture()
-def site(store, tmp_path) -> Iterator[Site]:  # noqa: ANN001
-    """A writable site on loopback (200 kB body limit, default limits otherwise)."""
-    made, server = make_site(store, tmp_path)
-    yield made
-    server.shutdown()
-
-
-@pytest.fixture()
-def site_with(store, tmp_path):  # noqa: ANN001, ANN201
+def site_with(writable_site):  # noqa: ANN001, ANN201
     """A factory of writable sites with changed settings: ``site_with(auth_failures_per_minute=3)``."""
-    servers = []
-
-    def build(**settings: object) -> Site:
-        made, server = make_site(store, tmp_path, **settings)
-        servers.append(server)
-        return made
-
-    yield build
-    for server in servers:
-        server.shutdown()
+    return writable_site

@@ -52,39 +52,8 @@ def live_server(app: Flask) -> Iterator[LiveServer]:
 # -- publishing (issue 5): the app over a WRITABLE scratch store, never over loaded_store --
 
 
-@dataclass
-class PublishingSite:
-    """The app over the scratch store (seeded with gjovik-ntnu), with its own data directory for tokens and
-    versions, behind a real HTTP server."""
-
-    url: str
-    app: Flask
-    settings: Settings
-    store: object
-
-
-def _publishing_seed() -> dict[str, object]:
-    """The gjovik-ntnu graph, parsed once per session."""
-    cached = getattr(_publishing_seed, "cached", None)
-    if cached is None:
-        from towngown.publish import collect
-        from towngown.resources import data_dir
-
-        dataset, _ = collect([data_dir() / "gjovik-ntnu.trig"])
-        cached = {str(g.identifier): g for g in dataset.graphs() if len(g)}
-        _publishing_seed.cached = cached  # type: ignore[attr-defined]
-    return cached
-
-
 @pytest.fixture()
-def publishing_site(store, tmp_path) -> Iterator[PublishingSite]:  # noqa: ANN001
-    """A site to publish to: the scratch store seeded with gjovik-ntnu (loaded before versioning), a fresh data
-    directory, a 200 kB body limit, served on loopback."""
-    from towngown.publish import write_graphs
-
-    write_graphs(store, _publishing_seed())
-    settings = Settings(data_dir=tmp_path / "var", max_request_bytes=200_000, publish_lock_timeout_s=10.0)
-    app = create_app(settings, store)
-    live, server = serve_in_thread(app)
-    yield PublishingSite(live.url, app, settings, store)
-    server.shutdown()
+def publishing_site(writable_site):  # noqa: ANN001, ANN201
+    """A site to publish to: the scratch store seeded with gjovik-ntnu, a fresh data directory, a 200 kB body
+    limit, served on loopback (tests/conftest.py writable_site)."""
+    return writable_site()
