@@ -21,7 +21,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from towngown.errors import QuestionnaireError
-from towngown.questionnaire import TABLE, TABLES, build, read_file, read_xlsx, read_yaml, without_provenance
+from towngown.questionnaire import TABLE, TABLES, build, read_file, read_form, read_xlsx, read_yaml, without_provenance
 from towngown.questionnaire.templates import workbook, workbook_bytes, yaml_template
 from towngown.resources import data_dir
 from towngown.validation import validate
@@ -367,3 +367,113 @@ def test_cli_template_writes_both_formats(tmp_path: Path) -> None:
     built = build(read_file(output), "gjovik-ntnu")
     assert_same(reference_graph(), without_provenance(built.graph))
     assert run("template", "--format", "xlsx").returncode != 0
+
+
+# ---- reading a graph back into answers; identifiers, periods, groups, sources, conflicts -----------------
+
+EXTRAS = """\
+partnership:
+  name: {nb: Universitetskommunen Testby, en: University municipality Testby}
+  conflict_notes: {en: "KS says 2019, the municipality's page says 2020; both are kept."}
+sources:
+  - url: https://www.ks.no/universitetskommune-testby/
+    name: {nb: "KS: Universitetskommunen Testby"}
+    description: {en: no date visible}
+organisations:
+  - {id: testby-kommune, name: Testby kommune, kind: municipality, area: testby, org_number: 940 155 223}
+  - {id: ntnu, name: NTNU, kind: university, ror: 05xg72x27, wikidata: "https://www.wikidata.org/wiki/Q314536"}
+  - {id: nabokommuner, name: Nabokommunene, kind: municipality, group_of: [naboby-kommune, nabodal-kommune]}
+  - {id: naboby-kommune, name: Naboby kommune, kind: municipality}
+  - {id: nabodal-kommune, name: Nabodal kommune, kind: municipality}
+participants:
+  members:
+    - {organisation: testby-kommune, roles: [partner]}
+    - {organisation: ntnu, roles: [partner]}
+    - {organisation: nabokommuner, roles: [member-municipality], begins: 2022, ends: 2024-06-30}
+size:
+  areas:
+    - {id: testby, name: Testby, municipality_number: "0301"}
+"""
+
+
+def test_identifiers_periods_groups_sources_and_conflict_notes_become_rdf() -> None:
+    """Organisation and municipality numbers, ROR and Wikidata ids become adms:identifier (and skos:exactMatch); a
+    membership period becomes org:memberDuring; a group of organisations a tg:OrganisationGroup with foaf:member;
+    a source's URL a foaf:Document the graph is derived from; a conflict note tg:conflictNote. The graph conforms."""
+    built = build(read_yaml(EXTRAS.encode(), "extras.yaml"), "testby-ntnu")
+    graph = built.graph
+    assert validate(built.dataset).violations == ()
+
+    def identifiers(node: URIRef) -> set[tuple[str, str]]:
+        return {(str(graph.value(i, v.SKOS.notation)), str(graph.value(i, v.DCTERMS.type)).rsplit("/", 1)[-1])
+                for i in graph.objects(node, v.ADMS.identifier)}
+
+    ntnu, testby = URIRef(ID + "organisation/ntnu"), URIRef(ID + "organisation/testby-kommune")
+    assert identifiers(testby) == {("940155223", "organisation-number")}
+    assert identifiers(ntnu) == {("https://ror.org/05xg72x27", "ror"), ("Q314536", "wikidata")}
+    assert set(graph.objects(ntnu, v.SKOS.exactMatch)) == {URIRef("https://ror.org/05xg72x27"),
+                                                            URIRef("http://www.wikidata.org/entity/Q314536")}
+    assert identifiers(URIRef(ID + "area/testby")) == {("0301", "municipality-number")}
+
+    group = URIRef(ID + "organisation/nabokommuner")
+    assert (group, v.RDF.type, v.TG.OrganisationGroup) in graph and (group, v.RDF.type, v.ORG.Organization) not in graph
+    assert set(graph.objects(group, v.FOAF.member)) == {URIRef(ID + "organisation/naboby-kommune"),
+                                                         URIRef(ID + "organisation/nabodal-kommune")}
+    period = graph.value(URIRef(ID + "membership/testby-ntnu-nabokommuner"), v.ORG.memberDuring)
+    assert period == URIRef(ID + "term/testby-ntnu-membership-nabokommuner")
+    assert graph.value(graph.value(period, v.TIME.hasBeginning), v.TIME.inXSDgYear) == Literal("2022", datatype=v.XSD.gYear)
+    assert graph.value(graph.value(period, v.TIME.hasEnd), v.TIME.inXSDDate) == Literal("2024-06-30", datatype=v.XSD.date)
+
+    page = URIRef("https://www.ks.no/universitetskommune-testby/")
+    assert page in set(graph.objects(built.graph_iri, v.PROV.wasDerivedFrom))
+    assert (page, v.RDF.type, v.FOAF.Document) in graph
+    assert graph.value(page, v.DCTERMS.description) == Literal("no date visible", lang="en")
+    assert graph.value(built.partnership, v.TG.conflictNote).language == "en"
+
+
+def test_a_graph_reads_back_into_the_answers_that_make_it() -> None:
+    """answers_of (the building step in reverse) on graph/gjovik-ntnu of data/, laid out as form fields and built
+    again, gives the same graph apart from provenance; so do the identifiers, periods, groups, sources and notes."""
+    from werkzeug.datastructures import MultiDict
+
+    from towngown.questionnaire.answers import answers_of, form_fields
+
+    dataset = Dataset()
+    dataset.parse(GJOVIK_TRIG, format="trig")
+    again = build(read_form(MultiDict(form_fields(answers_of(dataset.graph(GRAPH), "gjovik-ntnu")))), "gjovik-ntnu")
+    assert_same(reference_graph(), without_provenance(again.graph))
+
+    built = build(read_yaml(EXTRAS.encode(), "extras.yaml"), "testby-ntnu")
+    answers = answers_of(built.graph, "testby-ntnu")
+    assert answers["sources"] == [{"url": "https://www.ks.no/universitetskommune-testby/",
+                                   "name_nb": "KS: Universitetskommunen Testby", "description_en": "no date visible"}]
+    organisations = {row["id"]: row for row in answers["organisations"]}
+    assert organisations["ntnu"]["ror"] == "https://ror.org/05xg72x27" and organisations["ntnu"]["wikidata"] == "Q314536"
+    assert organisations["nabokommuner"]["group_of"] == "naboby-kommune; nabodal-kommune"
+    again = build(read_form(MultiDict(form_fields(answers))), "testby-ntnu")
+    assert_same(without_provenance(built.graph), without_provenance(again.graph))
+    assert set(again.graph.objects(again.graph_iri, v.PROV.wasDerivedFrom)) >= {URIRef("https://www.ks.no/universitetskommune-testby/")}
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("org_number: 94015522", "'94015522' is not nine digits"),
+    ("ror: https://example.org/x", "is not a ROR id"),
+    ("wikidata: P31", "'P31' is not a Q number"),
+    ("url: ks.no/universitetskommune-testby", "is not a web address"),
+    ("municipality_number: \"30\"", "is not four digits"),
+    ("begins: 2022, ends: våren 2024", "is not a year"),
+])
+def test_bad_identifiers_urls_and_periods_name_their_line(cell: str, expected: str) -> None:
+    """A malformed organisation number, ROR or Wikidata id, web address, municipality number or membership period
+    is a mistake naming its line."""
+    key = cell.split(":", 1)[0]
+    originals = {"org_number": "org_number: 940 155 223", "ror": "ror: 05xg72x27",
+                 "wikidata": 'wikidata: "https://www.wikidata.org/wiki/Q314536"',
+                 "url": "- url: https://www.ks.no/universitetskommune-testby/",
+                 "municipality_number": 'municipality_number: "0301"', "begins": "begins: 2022, ends: 2024-06-30"}
+    original = originals[key]
+    text = EXTRAS.replace(original, ("- " if original.startswith("- ") else "") + cell)
+    assert text != EXTRAS
+    line = next(n for n, t in enumerate(text.splitlines(), start=1) if cell in t)
+    found = problems_of(lambda: build(read_yaml(text.encode(), "extras.yaml"), "testby-ntnu"))
+    assert any(p.startswith(f"line {line}:") and expected in p for p in found), found

@@ -58,7 +58,7 @@ def test_publish_reports_violations_and_refusals(publishing_site, tmp_path: Path
     invalid.write_text(broken.serialize(format="turtle"), encoding="utf-8")
     code, _, err = _run(capsys, "publish", str(invalid), "--to", site.url, "--token", token)
     assert code == 1 and "422" in err and "oppdal-ntnu" in err
-    assert "Violation: https://w3id.org/towngown/id/membership/oppdal-ntnu-broken" in err
+    assert "Violation: field 1 Participants: https://w3id.org/towngown/id/membership/oppdal-ntnu-broken" in err
     other, _ = create_token(site.settings, "Skien kommune", ["skien-usn"])
     code, _, err = _run(capsys, "publish", str(OPPDAL), "--to", site.url, "--token", other)
     assert code == 1 and "403" in err

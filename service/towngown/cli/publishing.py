@@ -115,7 +115,9 @@ def publish(file: Path, server: str, token_value: str, slug: str | None, if_matc
         for result in report.get("results", []):
             if result.get("severity") == "Violation":
                 message = (result.get("message") or {}).get("en", "")
-                click.echo(f"  Violation: {result.get('focus_node')}: {message}", err=True)
+                label = (result.get("field_label") or {}).get("en") if isinstance(result.get("field_label"), dict) else None
+                field = f"field {result.get('field_notation')} {label}: " if result.get("field_notation") else ""
+                click.echo(f"  Violation: {field}{result.get('focus_node')}: {message}", err=True)
     sys.exit(1)
 
 

@@ -4,10 +4,12 @@ and its conversion into the partnership's named graph.
     questionnaire = read_file(Path("gjovik-ntnu.yaml"))      # or read_xlsx(bytes), read_form(fields)
     built = build(questionnaire, "gjovik-ntnu")              # QuestionnaireError names field and cell/line
     report = validate(built.dataset)                         # towngown.validation
+    fields = form_fields(answers_of(graph, "gjovik-ntnu"))   # a published graph back into the form (edit)
 """
 
 from __future__ import annotations
 
+from .answers import Answers, answers_of, form_fields
 from .building import LICENSE, SLUG, Built, KnownOrganisation, build, without_provenance
 from .model import Cell, Problem, Questionnaire, Row, SourceFile
 from .reading import (
@@ -24,6 +26,7 @@ from .reading import (
 from .spec import SECTIONS, TABLE, TABLES, Column, Table
 
 __all__ = [
+    "Answers",
     "Built",
     "Cell",
     "Column",
@@ -42,7 +45,9 @@ __all__ = [
     "Table",
     "XLSX_MEDIA_TYPE",
     "YAML_MEDIA_TYPE",
+    "answers_of",
     "build",
+    "form_fields",
     "form_row_count",
     "read_file",
     "read_form",

@@ -23,7 +23,7 @@ from rdflib.term import Node
 from ..concepts import Concept, vocabulary
 from ..config import DEFAULT_BASE_IRI
 from ..vocab import (
-    CV, DCAT, DCTERMS, FOAF, OA, ORG, PROV, QUDT, RDF, SCHEMA, SKOS, TG, TIME, UNIT, XSD, bind_prefixes,
+    ADMS, CV, DCAT, DCTERMS, FOAF, OA, ORG, PROV, QUDT, RDF, SCHEMA, SKOS, TG, TIME, UNIT, XSD, bind_prefixes,
 )
 from .model import Cell, Problems, Questionnaire, Row
 from .spec import LANGUAGES, TABLE, Column, Table
@@ -45,6 +45,16 @@ _YEAR = re.compile(r"^\d{4}$")
 _YEAR_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _NORWEGIAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+_URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
+#: External identifiers: how each is written (after spaces are taken out), its notation, and the IRI it matches.
+_IDENTIFIERS: dict[str, tuple[re.Pattern[str], str, str | None, tuple[str, str]]] = {
+    "organisation-number": (re.compile(r"^(\d{9})$"), "{}", None, ("ni sifre", "nine digits")),
+    "municipality-number": (re.compile(r"^(\d{4})$"), "{}", None, ("fire sifre, for eksempel 3407", "four digits, such as 3407")),
+    "ror": (re.compile(r"^(?:https?://)?(?:ror\.org/)?(0[a-z0-9]{6}\d{2})$"), "https://ror.org/{}", "https://ror.org/{}",
+            ("en ROR-id, for eksempel https://ror.org/05xg72x27", "a ROR id, such as https://ror.org/05xg72x27")),
+    "wikidata": (re.compile(r"^(?:https?://(?:www\.)?wikidata\.org/(?:wiki|entity)/)?(Q[1-9]\d*)$"), "{}",
+                 "http://www.wikidata.org/entity/{}", ("et Q-nummer, for eksempel Q314536", "a Q number, such as Q314536")),
+}
 
 
 @dataclass(frozen=True)
@@ -392,6 +402,60 @@ class _Builder:
             return None
         return text
 
+    def url(self, row: Row, table: Table, key: str) -> URIRef | None:
+        """A web address (http or https), as an IRI."""
+        text = self.string(row, key)
+        if text is None:
+            return None
+        if not _URL.match(text):
+            self.problem(row, table, table.column(key), row.get(key),
+                         f"{text!r} er ikke en nettadresse (https://...)", f"{text!r} is not a web address (https://...)")
+            return None
+        return URIRef(text)
+
+    def identifier(self, node: URIRef, row: Row, table: Table, key: str) -> None:
+        """An external identifier of ``node`` (adms:identifier), and the IRI it matches (skos:exactMatch)."""
+        value = row.value(key)
+        if value is None:
+            return
+        column = table.column(key)
+        scheme = column.scheme or ""
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
+            value = str(int(value)).zfill(4 if scheme == "municipality-number" else 9)
+        text = "".join(str(value).split())
+        pattern, notation, match_iri, (what_nb, what_en) = _IDENTIFIERS[scheme]
+        found = pattern.match(text)
+        concept = self.vocab.scheme("idtype").find(scheme)
+        if found is None or concept is None:
+            self.problem(row, table, column, row.get(key), f"{value!r} er ikke {what_nb}", f"{value!r} is not {what_en}")
+            return
+        identifier = self.bnode("identifier", node, scheme)
+        self.add(node, ADMS.identifier, identifier)
+        self.add(identifier, RDF.type, ADMS.Identifier)
+        self.add(identifier, SKOS.notation, Literal(notation.format(found[1])))
+        self.add(identifier, DCTERMS.type, concept.iri)
+        if match_iri is not None:
+            self.add(node, SKOS.exactMatch, URIRef(match_iri.format(found[1])))
+
+    def interval(self, node: URIRef, row: Row, table: Table, begins: str, ends: str) -> bool:
+        """Add the beginning and end of the interval ``node`` (time:Instant nodes <node>-beginning / -end) from
+        the row's two time cells; True when either was given."""
+        given = False
+        for key, link, suffix in ((begins, TIME.hasBeginning, "beginning"), (ends, TIME.hasEnd, "end")):
+            when = self.time(row, table, key)
+            if when is None:
+                continue
+            given = True
+            instant = URIRef(f"{node}-{suffix}")
+            self.mark(instant, row)
+            self.add(node, link, instant)
+            self.add(instant, RDF.type, TIME.Instant)
+            if f"{key}_name_nb" in table.cell_columns():
+                self.texts(instant, SKOS.prefLabel, row, f"{key}_name")
+            predicate = {XSD.gYear: TIME.inXSDgYear, XSD.gYearMonth: TIME.inXSDgYearMonth}.get(when.datatype, TIME.inXSDDate)
+            self.add(instant, predicate, when)
+        return given
+
     # ---- ids -------------------------------------------------------------------------------------------
     def collect_ids(self) -> None:
         for table in TABLE.values():
@@ -443,8 +507,24 @@ class _Builder:
             self.add(self.p, TG.collaborationArea, concept)
         for concept in self.concepts(row, table, "collaboration_forms"):
             self.add(self.p, TG.collaborationForm, concept)
+        self.texts(self.p, TG.conflictNote, row, "conflict_notes")
 
-    def organisation_types(self, node: URIRef, kind: str | None, unit: bool, public: bool) -> None:
+    def sources(self) -> None:
+        table = TABLE["sources"]
+        for row in self.q.rows("sources"):
+            url = self.url(row, table, "url")
+            if url is None:
+                continue
+            self.mark(url, row)
+            self.add(self.graph_iri, PROV.wasDerivedFrom, url)
+            self.add(url, RDF.type, FOAF.Document)
+            self.texts(url, SKOS.prefLabel, row, "name")
+            self.texts(url, DCTERMS.description, row, "description")
+
+    def organisation_types(self, node: URIRef, kind: str | None, unit: bool, public: bool, group: bool = False) -> None:
+        if group:
+            self.add(node, RDF.type, TG.OrganisationGroup)
+            return
         if unit:
             self.add(node, RDF.type, ORG.OrganizationalUnit)
             return
@@ -478,9 +558,19 @@ class _Builder:
                 parent = self.target_iri("organisations", known.unit_of) if (
                     known.unit_of in self.ids.get("organisations", {}) or known.unit_of in self.known) else None
             self.add(node, ORG.unitOf, parent)
+            members = self.refs(row, table, "group_of")
+            if node in members:
+                self.problem(row, table, "group_of", row.get("group_of"), "en gruppe kan ikke være medlem av seg selv",
+                             "a group cannot be a member of itself")
+            for member in members:
+                if member != node:
+                    self.add(node, FOAF.member, member)
             self.organisation_types(node, str(kind).rsplit("/", 1)[-1] if kind else None, parent is not None,
-                                    self.boolean(row, table, "public", known.public if known is not None else True))
+                                    self.boolean(row, table, "public", known.public if known is not None else True),
+                                    group=row.get("group_of") is not None)
             self.add(node, DCTERMS.spatial, self.ref(row, table, "area"))
+            for key in ("org_number", "ror", "wikidata"):
+                self.identifier(node, row, table, key)
 
     def describe_known(self, org_id: str) -> None:
         """Describe an organisation of towngown that the answers name by id only (names, kind, parent)."""
@@ -527,16 +617,23 @@ class _Builder:
             self.add(membership, ORG.organization, self.p)
             for role in self.concepts(row, table, "roles"):
                 self.add(membership, ORG.role, role)
+            period = self.scoped("term", f"membership-{org_id}")
+            if self.interval(period, row, table, "begins", "ends"):
+                self.mark(period, row)
+                self.add(membership, ORG.memberDuring, period)
+                self.add(period, RDF.type, TIME.ProperInterval)
             self.texts(membership, SKOS.prefLabel, row, "name")
             self.texts(membership, DCTERMS.description, row, "description")
 
     def areas(self) -> None:
+        table = TABLE["areas"]
         for area_id, row in self.ids.get("areas", {}).items():
             node = self.iri("area", area_id)
             self.mark(node, row)
             self.add(node, RDF.type, CV.AdminUnit)
             self.add(node, RDF.type, SCHEMA.AdministrativeArea)
             self.texts(node, SKOS.prefLabel, row, "name")
+            self.identifier(node, row, table, "municipality_number")
 
     def statistics(self) -> None:
         table = TABLE["statistics"]
@@ -766,18 +863,7 @@ class _Builder:
             self.texts(node, SKOS.prefLabel, row, "name")
             self.texts(node, DCTERMS.description, row, "description")
             self.add(node, TG.termType, self.one_concept(row, table, "type"))
-            for key, link, suffix in (("begins", TIME.hasBeginning, "beginning"), ("ends", TIME.hasEnd, "end")):
-                when = self.time(row, table, key)
-                if when is None:
-                    continue
-                instant = self.scoped("term", f"{row_id}-{suffix}")
-                self.mark(instant, row)
-                self.add(node, link, instant)
-                self.add(instant, RDF.type, TIME.Instant)
-                self.texts(instant, SKOS.prefLabel, row, f"{key}_name")
-                predicate = {XSD.gYear: TIME.inXSDgYear, XSD.gYearMonth: TIME.inXSDgYearMonth}.get(
-                    when.datatype, TIME.inXSDDate)
-                self.add(instant, predicate, when)
+            self.interval(node, row, table, "begins", "ends")
 
     def agreements(self) -> None:
         table = TABLE["agreements"]
@@ -902,7 +988,7 @@ class _Builder:
             self.problems.raise_if_any(self.q.source.name)
         self.collect_ids()
         self.required()
-        for section in (self.partnership, self.organisations, self.members, self.areas, self.statistics,
+        for section in (self.partnership, self.sources, self.organisations, self.members, self.areas, self.statistics,
                         self.anchorings, self.bodies, self.arrangements, self.commitments, self.applications,
                         self.funding, self.origin, self.terms, self.agreements, self.milestones, self.results,
                         self.statements, self.lessons):

@@ -49,7 +49,7 @@ HEADER_ROWS = 3
 MAX_FORM_ROWS = 200
 
 _NULL_TAG = "tag:yaml.org,2002:null"
-_TOP_LEVEL = {"towngown_questionnaire", "language", "partnership", "organisations", "status_report"}
+_TOP_LEVEL = {"towngown_questionnaire", "language", "partnership", "organisations", "sources", "status_report"}
 
 
 def _sha256(data: bytes) -> str:
@@ -280,6 +280,8 @@ class _YamlReader:
                 self.partnership_where = _line(value)
             elif name == "organisations":
                 self.rows(TABLE["organisations"], value, "participants")
+            elif name == "sources":
+                self.rows(TABLE["sources"], value, None)
             elif name == "status_report":
                 row = _assemble(TABLE["report"], self.cells(TABLE["report"], value, None), _line(value),
                                 self.problems, _lines(value))

@@ -41,6 +41,8 @@ KINDS = (
     "duration",  # an ISO 8601 duration: P1Y (a year), P3Y, P6M
     "bool",  # yes / no
     "string",  # a plain value without language (a currency code, the id of a post)
+    "url",  # a web address (http or https)
+    "identifier",  # an external identifier (``scheme`` names its idtype: concept: an organisation number, a ROR id, ...)
 )
 
 
@@ -184,8 +186,27 @@ PARTNERSHIP = Table(
         Column("collaboration_forms", "concept", _t("Samarbeidsformer", "Forms of collaboration"),
                _t("Felt 11: hvordan partene samarbeider.", "Field 11: how the parties work together."),
                scheme="form", slots=6, yaml=("collaboration-forms", "forms"), field="collaboration-forms"),
+        Column("conflict_notes", "text", _t("Motstridende kilder", "Conflicting sources"),
+               _t("Der kildene sier forskjellig: skriv begge opplysningene og hvor de kommer fra (begge beholdes).",
+                  "Where the sources disagree: write both statements and where they come from (both are kept)."),
+               long=True),
     ),
     single=True,
+)
+
+SOURCES = Table(
+    "sources", None, _t("Kilder", "Sources"),
+    _t("Nettsider og dokumenter svarene bygger på, med adresse (for eksempel KS' side om samarbeidet).",
+       "Web pages and documents the answers are based on, with their address (such as KS's page on the partnership)."),
+    "Kilder-Sources", ("sources",),
+    (
+        Column("url", "url", _t("Adresse", "Address"), _t("Nettadressen (https://...).", "The web address (https://...)."),
+               required=True),
+        _name("For eksempel «KS: Universitetskommune X».", "Such as 'KS: University municipality X'."),
+        Column("description", "text", _t("Merknad", "Note"),
+               _t("Hva kilden er, og når den ble lest (for eksempel «ingen dato synlig»).",
+                  "What the source is, and when it was read (such as 'no date visible')."), long=True),
+    ),
 )
 
 ORGANISATIONS = Table(
@@ -211,6 +232,21 @@ ORGANISATIONS = Table(
                _t("For en kommune: id-en til området i «Områder» (innbyggertall og areal).",
                   "For a municipality: the id of its area under 'Areas' (population and size)."),
                targets=("areas",)),
+        _org("group_of", "Gruppe av", "Group of",
+             "For flere organisasjoner som deltar samlet («Sykkylven, Bodø, Sula, Giske»): id-ene til "
+             "organisasjonene i gruppen, skilt med semikolon.",
+             "For several organisations that take part as one ('Sykkylven, Bodø, Sula, Giske'): the ids of the "
+             "organisations in the group, separated by semicolons.", many=True),
+        Column("org_number", "identifier", _t("Organisasjonsnummer", "Organisation number"),
+               _t("Ni sifre fra Enhetsregisteret.", "Nine digits from the Central Coordinating Register for Legal Entities."),
+               scheme="organisation-number"),
+        Column("ror", "identifier", _t("ROR-id", "ROR id"),
+               _t("For en forskningsinstitusjon: id-en i ROR (https://ror.org/...).",
+                  "For a research organisation: its ROR id (https://ror.org/...)."),
+               scheme="ror"),
+        Column("wikidata", "identifier", _t("Wikidata-id", "Wikidata id"),
+               _t("Q-nummeret i Wikidata (for eksempel Q314536).", "The Wikidata Q number (such as Q314536)."),
+               scheme="wikidata"),
     ),
     blank_rows=3,
 )
@@ -227,6 +263,12 @@ MEMBERS = Table(
         Column("roles", "concept", _t("Roller", "Roles"),
                _t("Partner, pådriver, initiativtaker, ...", "Partner, driving force, initiator, ..."),
                scheme="role", slots=4),
+        Column("begins", "time", _t("Medlem fra", "Member from"),
+               _t("Når organisasjonen ble med, om den kom til senere (år eller dato).",
+                  "When the organisation joined, if it joined later (a year or a date).")),
+        Column("ends", "time", _t("Medlem til", "Member until"),
+               _t("Når organisasjonen gikk ut, om den har gått ut (år eller dato).",
+                  "When the organisation left, if it has left (a year or a date).")),
         _name("Navn på medlemskapet (for eksempel «X som deltaker i samarbeidet med Y»).",
               "A name for the membership (such as 'X as a participant in the partnership with Y')."),
         _description("Hvordan organisasjonen deltar.", "How the organisation takes part."),
@@ -240,7 +282,9 @@ AREAS = Table(
        "Field 3: the municipalities' areas (territories). The figures go under 'Statistics'."),
     "Omrader-Areas", ("size", "areas"),
     (_id(), _name("Navnet på området, som regel kommunens navn uten «kommune».",
-                  "The area's name, usually the municipality's name without 'kommune'.", required=True)),
+                  "The area's name, usually the municipality's name without 'kommune'.", required=True),
+     Column("municipality_number", "identifier", _t("Kommunenummer", "Municipality number"),
+            _t("Fire sifre (for eksempel 3407).", "Four digits (such as 3407)."), scheme="municipality-number")),
 )
 
 STATISTICS = Table(
@@ -542,7 +586,7 @@ REPORT = Table(
 
 #: Every table, in questionnaire order.
 TABLES: tuple[Table, ...] = (
-    PARTNERSHIP, ORGANISATIONS, MEMBERS, AREAS, STATISTICS, ANCHORINGS, BODIES, ARRANGEMENTS, COMMITMENTS,
+    PARTNERSHIP, ORGANISATIONS, SOURCES, MEMBERS, AREAS, STATISTICS, ANCHORINGS, BODIES, ARRANGEMENTS, COMMITMENTS,
     APPLICATIONS, FUNDING, ORIGIN, TERMS, AGREEMENTS, MILESTONES, RESULTS, LESSONS, STATEMENTS, REPORT,
 )
 TABLE: dict[str, Table] = {t.name: t for t in TABLES}

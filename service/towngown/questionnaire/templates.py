@@ -121,6 +121,8 @@ def yaml_template() -> str:
             out += _column_lines(column, "  ", vocab)
     out.append("")
     out += _table_lines(TABLE["organisations"], "organisations", "", vocab)
+    out.append("")
+    out += _table_lines(TABLE["sources"], "sources", "", vocab)
     for section, tables in SECTIONS:
         concept = fields[section]
         out.append("")

@@ -5,6 +5,8 @@ few blank rows and an "add a row" button that re-renders the form with one more 
 controlled values are drop-downs from the concept schemes; ids of organisations already in towngown are offered
 in a datalist, and an organisation named by such an id alone is described from the store. "Check" shows the
 validation report, "download" gives the TriG, "publish" publishes with a token through ``publish_graph``.
+``/contribute?edit=<slug>`` fills the form from the published graph (the building step in reverse) and publishes
+with If-Match of the version it loaded, so an edit never overwrites a version published in the meantime.
 The form posts only to itself and needs no cookie.
 """
 
@@ -12,12 +14,14 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, render_template, request, send_file, url_for
-from rdflib import URIRef
+from rdflib import Graph, URIRef
+from rdflib.compare import graph_diff, to_isomorphic
 
 from ..catalog import StoredQuery, load_query
 from ..concepts import vocabulary
@@ -25,10 +29,13 @@ from ..errors import (
     Forbidden, InputError, NotFound, PreconditionFailed, QuestionnaireError, TowngownError, Unauthorized,
     ValidationFailed,
 )
-from ..publish import publish_graph
+from ..publish import publish_graph, read_graph
 from ..questionnaire import (
     SLUG, TABLES, Built, Column, KnownOrganisation, Problem, Table, build, form_row_count, read_form,
 )
+from ..questionnaire import without_provenance
+from ..questionnaire.answers import answers_of, form_fields
+from ..submission import strip_provenance
 from ..resources import data_dir, queries_dir
 from ..tokens import authorize
 from ..validation import ValidationReport, validate
@@ -130,6 +137,8 @@ class Outcome:
     message: str | None = None
     message_kind: str = "info"  # info, error, success
     published: dict | None = None
+    #: The graph being edited: {"slug", "version", "etag"} (from ?edit=, or kept in the form's hidden fields).
+    editing: dict | None = None
 
 
 def _options(column: Column, language: str) -> tuple[tuple[str, str, str], ...]:
@@ -157,7 +166,7 @@ def _datalist(table: Table, column: Column) -> str | None:
 
 
 def _field_view(name: str, table: Table, column: Column, cell: str, language: str,
-                errors: dict[str, list[str]]) -> FieldView:
+                errors: dict[str, list[str]], values: Mapping[str, str]) -> FieldView:
     options = _options(column, language)
     if options:
         widget = "select"
@@ -169,7 +178,7 @@ def _field_view(name: str, table: Table, column: Column, cell: str, language: st
         name=name,
         label=column.cell_label(cell, language),
         widget=widget,
-        value=str(request.form.get(name, "")) if request.method == "POST" else "",
+        value=str(values.get(name, "")),
         required=column.required and (column.kind != "text" or cell.endswith("_nb")),
         options=options,
         datalist=_datalist(table, column),
@@ -177,17 +186,18 @@ def _field_view(name: str, table: Table, column: Column, cell: str, language: st
     )
 
 
-def _tables(counts: dict[str, int], language: str, errors: dict[str, list[str]]) -> list[TableView]:
+def _tables(counts: dict[str, int], language: str, errors: dict[str, list[str]],
+            values: Mapping[str, str]) -> list[TableView]:
     vocab = vocabulary()
     fields = {c.code: c for c in vocab.fields()}
     views = []
     for table in TABLES:
         cells = [(column, cell) for column in table.columns for cell in column.cells()]
         if table.single:
-            rows = (tuple(_field_view(f"{table.name}-{cell}", table, c, cell, language, errors) for c, cell in cells),)
+            rows = (tuple(_field_view(f"{table.name}-{cell}", table, c, cell, language, errors, values) for c, cell in cells),)
         else:
             rows = tuple(
-                tuple(_field_view(f"{table.name}-{index}-{cell}", table, c, cell, language, errors) for c, cell in cells)
+                tuple(_field_view(f"{table.name}-{index}-{cell}", table, c, cell, language, errors, values) for c, cell in cells)
                 for index in range(counts[table.name])
             )
         concept = fields.get(table.field or "")
@@ -203,38 +213,44 @@ def _tables(counts: dict[str, int], language: str, errors: dict[str, list[str]])
     return views
 
 
-def _ids(table: str, count: int) -> list[str]:
+def _ids(values: Mapping[str, str], table: str, count: int) -> list[str]:
     """The ids typed into the rows of ``table``, for the datalists of reference fields."""
     found = []
     for index in range(count):
-        value = str(request.form.get(f"{table}-{index}-id", "")).strip()
+        value = str(values.get(f"{table}-{index}-id", "")).strip()
         if value and value not in found:
             found.append(value)
     return found
 
 
-def _render(counts: dict[str, int], outcome: Outcome, status: int = 200) -> tuple[str, int]:
+def _render(counts: dict[str, int], outcome: Outcome, status: int = 200,
+            values: Mapping[str, str] | None = None) -> tuple[str, int]:
     language = page_language()
+    if values is None:
+        values = request.form if request.method == "POST" else {}
+    if outcome.editing is None and values.get("edit_slug") and values.get("if_match"):
+        outcome.editing = {"slug": str(values.get("edit_slug")), "etag": str(values.get("if_match")),
+                           "version": str(values.get("edit_version", ""))}
     errors: dict[str, list[str]] = {}
     for problem in outcome.problems:
         errors.setdefault(problem.where, []).append(problem.message.get(language) or problem.message.get("en", ""))
     known = known_organisations()
     datalists = {
         "ids-known": [(k.id, k.name.get(language) or k.name.get("nb") or k.name.get("en") or "") for k in known.values()],
-        "ids-organisations": [(i, "") for i in _ids("organisations", counts.get("organisations", 0))]
+        "ids-organisations": [(i, "") for i in _ids(values, "organisations", counts.get("organisations", 0))]
         + [(k.id, k.name.get(language) or k.name.get("nb") or k.name.get("en") or "") for k in known.values()],
-        "ids-areas": [(i, "") for i in _ids("areas", counts.get("areas", 0))],
-        "ids-areas-organisations": [(i, "") for i in _ids("areas", counts.get("areas", 0))]
-        + [(i, "") for i in _ids("organisations", counts.get("organisations", 0))],
-        "ids-commitments": [(i, "") for i in _ids("commitments", counts.get("commitments", 0))],
-        "ids-applications": [(i, "") for i in _ids("applications", counts.get("applications", 0))],
-        "ids-agreements": [(i, "") for i in _ids("agreements", counts.get("agreements", 0))],
+        "ids-areas": [(i, "") for i in _ids(values, "areas", counts.get("areas", 0))],
+        "ids-areas-organisations": [(i, "") for i in _ids(values, "areas", counts.get("areas", 0))]
+        + [(i, "") for i in _ids(values, "organisations", counts.get("organisations", 0))],
+        "ids-commitments": [(i, "") for i in _ids(values, "commitments", counts.get("commitments", 0))],
+        "ids-applications": [(i, "") for i in _ids(values, "applications", counts.get("applications", 0))],
+        "ids-agreements": [(i, "") for i in _ids(values, "agreements", counts.get("agreements", 0))],
     }
     page = render_template(
         "contribute/form.html",
-        tables=_tables(counts, language, errors),
+        tables=_tables(counts, language, errors, values),
         datalists=datalists,
-        slug=str(request.form.get("slug", "")) if request.method == "POST" else "",
+        slug=str(values.get("slug", "")),
         slug_errors=errors.get("slug", []),
         outcome=outcome,
         problem_text=lambda p: p.text(language, where=_row_name(p.where, language) or ""),
@@ -258,14 +274,45 @@ def _counts(add: str | None = None) -> dict[str, int]:
 def _submission_bytes() -> bytes:
     """The submitted answers, canonically encoded (what the source document's SHA-256 is taken of); the token
     and the button pressed are left out."""
-    items = sorted((k, v) for k, v in request.form.items(multi=True) if k not in ("token", "action") and v.strip())
+    left_out = ("token", "action", "if_match", "edit_slug", "edit_version")
+    items = sorted((k, v) for k, v in request.form.items(multi=True) if k not in left_out and v.strip())
     return urlencode(items).encode("utf-8")
 
 
 @bp.get("/contribute")
 def form() -> tuple[str, int]:
-    """The empty questionnaire form."""
-    return _render(_counts(), Outcome())
+    """The empty questionnaire form; with ``edit=<slug>``, the form filled in from the published graph/<slug>."""
+    slug = request.args.get("edit")
+    if slug is None:
+        return _render(_counts(), Outcome())
+    if not SLUG.match(slug):
+        raise InputError("edit= takes the short name of a partnership (lower-case letters a–z, digits and hyphens)",
+                         parameter="edit")
+    settings = _settings()
+    graph, state = read_graph(_store(), settings, slug)
+    values = form_fields(answers_of(graph, slug, base_iri=settings.base_iri))
+    editing = {"slug": slug, "etag": state.etag or "", "version": str(state.version or ""), "left_out": 0}
+    values.update({"slug": slug, "edit_slug": slug, "if_match": editing["etag"], "edit_version": editing["version"]})
+    counts = {t.name: max(t.blank_rows, int(values.get(f"{t.name}-rows", 0))) for t in TABLES if not t.single}
+    outcome = Outcome(editing=editing, message="contribute_editing", message_kind="info")
+    _what_the_form_leaves_out(graph, values, slug, outcome)
+    return _render(counts, outcome, values=values)
+
+
+def _what_the_form_leaves_out(graph: Graph, values: dict[str, str], slug: str, outcome: Outcome) -> None:
+    """Count what of the published graph the questionnaire cannot hold (a graph not made by the questionnaire,
+    such as a converted one, says more), or list the form's mistakes, so an edit never drops data unannounced."""
+    settings = _settings()
+    try:
+        rebuilt = build(read_form(values), slug, known_organisations=known_organisations(),
+                        base_iri=settings.base_iri)
+    except QuestionnaireError as exc:
+        outcome.problems.extend(p for p in exc.problems if isinstance(p, Problem))
+        return
+    published, _ = strip_provenance(graph, f"{settings.base_iri}graph/{slug}", settings.base_iri)
+    _, left_out, _ = graph_diff(to_isomorphic(without_provenance(published)), to_isomorphic(without_provenance(rebuilt.graph)))
+    assert outcome.editing is not None
+    outcome.editing["left_out"] = len(left_out)
 
 
 @bp.get("/contribute/questionnaire.<fmt>")
@@ -343,11 +390,15 @@ def _publish(counts: dict[str, int], outcome: Outcome, built: Built, language: s
     settings = _settings()
     token = str(request.form.get("token", "")).strip() or None
     status = 200
+    # An edit publishes only over the version it loaded (and only to the graph it loaded).
+    if_match = str(request.form.get("if_match", "")).strip() or None
+    if if_match is not None and str(request.form.get("edit_slug", "")).strip() != built.slug:
+        if_match = None
     try:
         publisher = authorize(settings, token, built.slug)
         result = publish_graph(
             _store(), settings, built.slug, built.dataset, publisher=publisher, source="form",
-            content=built.trig().encode("utf-8"), media_type="application/trig",
+            content=built.trig().encode("utf-8"), media_type="application/trig", if_match=if_match,
         )
     except Unauthorized as exc:
         outcome.message, outcome.message_kind, status = "contribute_unauthorized", "error", exc.status
@@ -358,12 +409,18 @@ def _publish(counts: dict[str, int], outcome: Outcome, built: Built, language: s
         if isinstance(exc.report, ValidationReport):
             outcome.report = exc.report
             outcome.groups = field_groups(exc.report, built.dataset, language, where=_where(built, language))
-    except (InputError, PreconditionFailed, TowngownError) as exc:
+    except PreconditionFailed as exc:
+        logger.info("publishing graph/%s from the form: lost update (%s)", built.slug, exc)
+        outcome.message, outcome.message_kind, status = "contribute_lost_update", "error", exc.status
+        outcome.published = {"reload": url_for("contribute.form", edit=built.slug, lang=language)}
+    except (InputError, TowngownError) as exc:
         logger.info("publishing graph/%s from the form failed: %s", built.slug, exc)
         outcome.message, outcome.message_kind, status = "contribute_failed", "error", exc.status
         outcome.published = {"detail": exc.message}
     else:
         outcome.message, outcome.message_kind = "contribute_published", "success"
+        # the form now edits the new version: a second publish from this page must not overwrite a third one
+        outcome.editing = {"slug": built.slug, "etag": result.etag, "version": str(result.version)}
         outcome.published = {
             "version": result.version,
             "triples": result.triples,
