@@ -31,6 +31,7 @@ __all__ = [
     "dataset_counts",
     "organisation_partnerships",
     "concept_partnerships",
+    "USED_IN_LIMIT",
 ]
 
 logger = logging.getLogger(__name__)
@@ -242,11 +243,17 @@ def organisation_partnerships(store, catalog: Catalog, iri: str) -> tuple[Involv
     return tuple(sorted(involvements, key=lambda i: i.label.get("nb", "").casefold()))
 
 
-def concept_partnerships(store, names: Names, iri: str) -> tuple[URIRef, ...]:  # noqa: ANN001 - a towngown Store
-    """The partnerships whose graph uses a concept (as the value of any property of any node in it)."""
+#: At most this many partnerships listed on a concept's page (the rest are found through /partnerships).
+USED_IN_LIMIT = 100
+
+
+def concept_partnerships(store, names: Names, iri: str, limit: int = USED_IN_LIMIT) -> tuple[tuple[URIRef, ...], bool]:  # noqa: ANN001
+    """Up to ``limit`` partnerships whose graph uses a concept (as the value of any property of any node in it),
+    sorted by IRI, and whether there are more. Bounded: the engine stops after ``limit + 1``."""
     rows = store.select(names.prefixes() + f"""SELECT DISTINCT ?partnership WHERE {{
   GRAPH ?g {{ ?s ?p {sparql_iri(iri)} }}
   ?g foaf:primaryTopic ?partnership .
   ?partnership a tg:UniversityMunicipalityPartnership .
-}} ORDER BY ?partnership""")
-    return tuple(r["partnership"] for r in rows if isinstance(r.get("partnership"), URIRef))
+}} LIMIT {int(limit) + 1}""")
+    found = sorted(r["partnership"] for r in rows if isinstance(r.get("partnership"), URIRef))
+    return tuple(found[:limit]), len(found) > limit

@@ -39,12 +39,15 @@ __all__ = [
     "questionnaire",
     "context_query",
     "partnership_page",
+    "RELATED_LIMIT",
 ]
 
 logger = logging.getLogger(__name__)
 
 #: Properties a card never repeats: the name and text are its heading, the rest is said by the section.
 _CARD_SKIP = (RDF.type, SKOS.prefLabel, DCTERMS.description, ORG.organization)
+#: At most this many 'compare with' links on a partnership page (partnerships sharing a member organisation).
+RELATED_LIMIT = 24
 _TIMELINE_WIDTH = 640
 _TIMELINE_LEFT = 8
 _TIMELINE_RIGHT = 8
@@ -169,7 +172,8 @@ class Section:
 
 @dataclass(frozen=True)
 class Questionnaire:
-    """A partnership page's questionnaire part, the facts that answer no field, and the other partnerships."""
+    """A partnership page's questionnaire part, the facts that answer no field, and the partnerships it can be
+    compared with (those that share a member organisation, at most RELATED_LIMIT)."""
 
     sections: tuple[Section, ...]
     other_rows: tuple[Row, ...]
@@ -185,12 +189,27 @@ def partnership_graph(store, names: Names, iri: str) -> Graph:  # noqa: ANN001 -
     )
 
 
-def context_query(names: Names) -> str:
-    """The questionnaire's field concepts and every partnership (for the 'compare with' links)."""
+def context_query(names: Names, iri: str, limit: int = RELATED_LIMIT) -> str:
+    """The questionnaire's field concepts and up to ``limit`` other partnerships that share a member organisation
+    with partnership ``iri`` (for the 'compare with' links): bounded, whatever the number of partnerships."""
     scheme = sparql_iri(str(names.scheme("field")))
-    return names.prefixes() + f"""SELECT DISTINCT ?kind ?x WHERE {{
+    me = sparql_iri(iri)
+    # Members first (a handful), then their other memberships; LIMIT without ORDER BY lets the engine stop after
+    # ``limit`` matches (the page sorts them by name). The type test is a FILTER EXISTS on purpose: as a triple
+    # pattern the engine's planner may start from every partnership.
+    return names.prefixes() + f"""SELECT ?kind ?x WHERE {{
   {{ ?x skos:inScheme {scheme} BIND("field" AS ?kind) }}
-  UNION {{ ?x a tg:UniversityMunicipalityPartnership BIND("partnership" AS ?kind) }}
+  UNION {{
+    SELECT ?x ("partnership" AS ?kind) WHERE {{
+      SELECT DISTINCT ?x WHERE {{
+        {{ SELECT DISTINCT ?member WHERE {{
+          {{ {me} org:hasMembership/org:member ?member }} UNION {{ ?m org:organization {me} ; org:member ?member }}
+        }} }}
+        {{ ?theirs org:member ?member ; org:organization ?x }} UNION {{ ?x org:hasMembership/org:member ?member }}
+        FILTER(?x != {me} && EXISTS {{ ?x a tg:UniversityMunicipalityPartnership }})
+      }} LIMIT {int(limit)}
+    }}
+  }}
 }}"""
 
 
@@ -203,12 +222,12 @@ def partnership_page(
     incoming_property: str | None = None,
     incoming_page: int = 1,
 ) -> tuple[ResourcePage, Questionnaire]:
-    """A partnership's page data in seven queries: its graph, the fields and partnerships, and the five of
-    every resource page (which name the terms of the graph too)."""
+    """A partnership's page data in seven queries: its graph, the fields and the partnerships that share a member
+    with it (at most RELATED_LIMIT), and the five of every resource page (which name the terms of the graph too)."""
     graph = partnership_graph(store, names, iri)
     fields: list[URIRef] = []
     partnerships: list[URIRef] = []
-    for row in store.select(context_query(names)):
+    for row in store.select(context_query(names, iri)):
         if isinstance(row.get("x"), URIRef):
             (fields if str(row.get("kind")) == "field" else partnerships).append(row["x"])
     terms = {n for t in graph for n in t if isinstance(n, URIRef)} | set(fields) | set(partnerships)
@@ -222,7 +241,7 @@ def partnership_page(
 
 def questionnaire(presenter: Presenter, iri: str, fields: Iterable[URIRef], partnerships: Iterable[URIRef]) -> Questionnaire:
     """The questionnaire view of partnership ``iri`` from its graph (``presenter.graph``), with its fields
-    in tg:order (a field with a skos:broader is a sub-field of it) and 'compare with' links to the others."""
+    in tg:order (a field with a skos:broader is a sub-field of it) and 'compare with' links to ``partnerships``."""
     return _Builder(presenter, URIRef(iri)).build(list(fields), list(partnerships))
 
 

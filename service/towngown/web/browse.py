@@ -208,7 +208,7 @@ def _dereference(iri: str, path: str) -> Response:
         if page.type_iris & _ORGANISATION_TYPES:
             extra["involvements"] = organisation_partnerships(store, get_catalog(), iri)
         if page.type_iris & _CONCEPT_TYPES:
-            used = concept_partnerships(store, names, iri)
+            used, extra["used_in_more"] = concept_partnerships(store, names, iri)
             extra["used_in"] = [page.presenter.value(p) for p in used]
     helpers = {**page_helpers(), "evs": {e.number: e for e in page.evidences}}
     body = render_template(template, page=page, path=path, formats=_FORMATS, **extra, **helpers)
