@@ -6,8 +6,6 @@ from __future__ import annotations
 import inspect
 import json
 import logging
-import statistics
-import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
