@@ -318,3 +318,109 @@ def test_binding_works_with_aggregates_and_construct(tmp_path: Path) -> None:
     assert con.index("VALUES") > con.index("WHERE")
     for text in (agg, con):
         parseQuery(text)
+
+
+# --- several values, and the binding inside sub-selects ---------------------------------------------------------
+
+SUB_HEADER = ('#+ title: {nb: "x", en: "y"}\n#+ description: {nb: "x", en: "y"}\n#+ parameters:\n'
+              '#+   p:\n#+     type: iri\n#+     description: {nb: "x", en: "y"}\n')
+EX = "http://example.org/"
+# two partnerships with members; a and b share member m1 (described in both graphs in real data)
+SUB_DATA = f"""
+<{EX}a> <{EX}member> <{EX}m1>, <{EX}m2> . <{EX}b> <{EX}member> <{EX}m1> . <{EX}c> <{EX}member> <{EX}m3> .
+<{EX}m1> <{EX}name> "one" . <{EX}m2> <{EX}name> "two" . <{EX}m3> <{EX}name> "three" .
+"""
+
+
+def _sub_query(tmp_path: Path, body: str) -> StoredQuery:
+    """A stored query with one iri parameter ?_p and the given body."""
+    (tmp_path / "sub.rq").write_text(SUB_HEADER + body, encoding="utf-8")
+    query = load_catalog(tmp_path).get("sub")
+    assert query.ok, query.error
+    return query
+
+
+def _rows(sparql: str) -> set[tuple[str, ...]]:
+    """The answer of ``sparql`` over SUB_DATA, as a set of rows of strings."""
+    graph = Graph().parse(data=SUB_DATA, format="turtle")
+    return {tuple(str(v) if v is not None else "" for v in row) for row in graph.query(sparql)}
+
+
+def test_several_values_for_one_parameter_bind_all_of_them(probe: StoredQuery) -> None:
+    """A sequence of values becomes one VALUES block with each term; the query answers for any of them."""
+    bound = probe.bind({"thing": ["https://example.org/a", "https://example.org/b"]})
+    assert "VALUES ?_thing { <https://example.org/a> <https://example.org/b> }" in bound
+    rows = list(Graph().query(bound))
+    assert {str(r.asdict()["_thing"]) for r in rows} == {"https://example.org/a", "https://example.org/b"}
+
+
+def test_each_of_several_values_is_checked(probe: StoredQuery) -> None:
+    """One bad value among several is refused with the parameter named; an empty sequence means not given."""
+    with pytest.raises(InputError) as caught:
+        probe.bind({"thing": ["https://example.org/a", "not an iri"]})
+    assert caught.value.detail["parameter"] == "thing"
+    with pytest.raises(InputError):
+        probe.bind({"colour": ["red", "blue"]})
+    assert "VALUES ?_thing" not in probe.bind({"thing": []})
+
+
+def test_binding_reaches_a_sub_select_that_projects_the_parameter(tmp_path: Path) -> None:
+    """A sub-select that projects ?_p and binds it in a triple pattern gets the VALUES block too, and the answer is
+    the one of the outer binding alone (counts per bound partnership, not over all)."""
+    query = _sub_query(tmp_path, "SELECT ?_p ?n WHERE {\n"
+                                 "  { SELECT ?_p (COUNT(?m) AS ?n) WHERE { ?_p <http://example.org/member> ?m } GROUP BY ?_p }\n"
+                                 "}\n")
+    bound = query.bind({"p": [EX + "a", EX + "c"]})
+    assert bound.count("VALUES ?_p") == 2
+    assert bound.index("VALUES ?_p", bound.index("COUNT")) > bound.index("COUNT")
+    assert _rows(bound) == {(EX + "a", "2"), (EX + "c", "1")}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # does not project ?_p: it counts over all partnerships, and must keep doing so
+        "SELECT ?_p ?all WHERE { ?_p <http://example.org/member> ?x\n"
+        "  { SELECT (COUNT(?q) AS ?all) WHERE { ?q <http://example.org/member> ?m } } }",
+        # LIMIT: restricting the rows first would change which rows are kept
+        "SELECT ?_p ?m WHERE { { SELECT ?_p ?m WHERE { ?_p <http://example.org/member> ?m } ORDER BY ?m LIMIT 1 } }",
+        # ?_p only in an OPTIONAL inside it: not bound in every row
+        "SELECT ?_p ?m WHERE { ?_p <http://example.org/member> ?m\n"
+        "  { SELECT ?_p ?m WHERE { ?m <http://example.org/name> ?n OPTIONAL { ?_p <http://example.org/member> ?m } } } }",
+        # below MINUS
+        "SELECT ?_p ?m WHERE { ?_p <http://example.org/member> ?m\n"
+        "  MINUS { SELECT ?_p ?m WHERE { ?_p <http://example.org/member> ?m FILTER(?m = <http://example.org/m2>) } } }",
+        # an OPTIONAL below the query level: its left side need not bind ?_p
+        "SELECT ?_p ?m ?x WHERE { ?_p <http://example.org/member> ?m\n"
+        "  { ?m <http://example.org/name> ?x OPTIONAL { SELECT ?_p ?m WHERE { ?_p <http://example.org/member> ?m } } } }",
+    ],
+    ids=["not-projected", "limit", "optional-inside", "minus", "deep-optional"],
+)
+def test_binding_stays_out_of_sub_selects_where_it_could_change_the_answer(tmp_path: Path, body: str) -> None:
+    """Where a VALUES block inside a sub-select could change the answer, only the outer WHERE group gets it, and the
+    answer is the same as binding it there alone."""
+    query = _sub_query(tmp_path, body + "\n")
+    bound = query.bind({"p": EX + "a"})
+    assert bound.count("VALUES ?_p") == 1
+    assert _rows(bound) == _rows(body.replace("WHERE {", f"WHERE {{ VALUES ?_p {{ <{EX}a> }}", 1))
+
+
+def test_binding_reaches_union_branches_and_a_marked_lookup_table(tmp_path: Path) -> None:
+    """UNION branches that use ?_p get the block, and so does a sub-select marked as a lookup table (restricted to
+    the keys of the bound partnership); the answer is unchanged."""
+    body = ("SELECT ?_p ?m ?n WHERE {\n"
+            "  { ?_p <http://example.org/member> ?m } UNION { ?m <http://example.org/memberOf> ?_p }\n"
+            "  OPTIONAL {\n"
+            "    # towngown:lookup: one name per member of the bound partnerships\n"
+            "    SELECT ?m (SAMPLE(?l) AS ?n) WHERE {\n"
+            "      { SELECT DISTINCT ?m WHERE { ?_p <http://example.org/member> ?m } }\n"
+            "      ?m <http://example.org/name> ?l\n"
+            "    } GROUP BY ?m\n"
+            "  }\n"
+            "}\n")
+    query = _sub_query(tmp_path, body)
+    bound = query.bind({"p": EX + "a"})
+    assert bound.count("VALUES ?_p") == 4  # outer, two branches, the lookup's inner DISTINCT
+    assert _rows(bound) == {(EX + "a", EX + "m1", "one"), (EX + "a", EX + "m2", "two")}
+    unmarked = _sub_query(tmp_path, body.replace("# towngown:lookup", "# a comment"))
+    assert unmarked.bind({"p": EX + "a"}).count("VALUES ?_p") == 3

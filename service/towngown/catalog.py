@@ -17,7 +17,39 @@ answers for everything; :meth:`StoredQuery.bind` binds it by inserting ``VALUES 
 element of the outermost WHERE group (right after the ``{`` that follows the query's first top-level ``WHERE``,
 or the first top-level ``{`` of a SELECT/ASK/DESCRIBE written without ``WHERE``). Placed there, the binding is
 joined before any GROUP BY, aggregate, BIND or sub-query of the outer group, so it restricts what is aggregated
-instead of filtering aggregated rows, and ``COALESCE(?_name, ...)`` in a BIND sees it.
+instead of filtering aggregated rows, and ``COALESCE(?_name, ...)`` in a BIND sees it. Several values for one
+parameter give one block ``VALUES ?_name { <a> <b> }``: the query answers for any of them.
+
+Oxigraph (and other engines) evaluate a sub-select on its own, bottom-up: a binding in the outer group does not
+reach into it, so a sub-select over "all partnerships" costs as much with one partnership bound as without. So
+the same VALUES block is also put first in the WHERE group of every sub-select where that gives the same answer,
+which is where all of these hold:
+
+- the sub-select projects ``?_name`` as a plain variable (not ``(... AS ?_name)``), has no LIMIT or OFFSET, and
+  binds ``?_name`` in every row (it occurs in a triple pattern directly in its WHERE group, in a group joined into
+  it, in every branch of a UNION in it, or in a joined sub-select that itself meets this point). Then keeping only
+  its rows with ``?_name`` in the values before projecting, grouping, aggregating or DISTINCT gives exactly its
+  rows (groups) with ``?_name`` in the values: a group never mixes values of a projected variable;
+- every row it is joined with has ``?_name`` bound to one of the values, so its other rows could never join.
+  That holds when the path from the enclosing query level (the outer WHERE, or a sub-select that got the block
+  itself) to the sub-select goes only through plain groups, UNION branches, GRAPH groups, or an OPTIONAL that
+  stands directly in that query level's WHERE group (its left side starts with the VALUES block).
+
+The same block also goes first into each UNION branch (on that path) that uses ``?_name`` in a triple pattern:
+engines join a VALUES with the whole UNION, whose branches are then evaluated unbound. Joining the block into a
+branch of a UNION that is joined with it anyway gives the same rows (a join with the same one-column table twice
+is a join with it once, and a join distributes over UNION).
+
+A sub-select can also be marked as a lookup table by the comment ``# towngown:lookup`` between its ``{`` and its
+``SELECT`` (other SPARQL tools ignore it). It says that each of its rows depends only on its own key, so computing
+it for the keys of the bound values only drops rows that nothing joins: the block then goes into the first
+group inside it (or a sub-select within it) that binds ``?_name`` in every row. Queries use this for the names of
+shared organisations: a university is described again in the graph of every partnership it takes part in, so its
+name is read once per organisation in such a table instead of once per row.
+
+A sub-select under MINUS, (NOT) EXISTS, SERVICE, an OPTIONAL deeper down (whose left side may leave ``?_name``
+unbound), or one that does not meet the first point is left alone, and so are the sub-selects inside it. The
+query text without bindings is untouched, so every file still runs as written in any SPARQL tool.
 
 Values become RDF terms (rdflib terms, serialised with an escaping that cannot leave the term); user text is
 never formatted into the query. This module knows nothing of HTTP or of the store: allowed values that come from
@@ -28,7 +60,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -52,6 +84,7 @@ __all__ = [
     "load_catalog",
     "load_query",
     "to_term",
+    "LOOKUP_MARK",
 ]
 
 logger = logging.getLogger(__name__)
@@ -121,6 +154,7 @@ class StoredQuery:
     tags: tuple[str, ...] = ()
     example: object = field(default=None, hash=False, compare=False)
     _insert_at: int | None = field(default=None, repr=False, compare=False)
+    _sub_selects: Mapping[str, tuple[int, ...]] = field(default_factory=dict, repr=False, compare=False, hash=False)
 
     @property
     def ok(self) -> bool:
@@ -136,45 +170,49 @@ class StoredQuery:
             f"unknown parameter {name!r} for stored query {self.name!r}", parameter=name, query=self.name
         )
 
-    def bind(self, values: Mapping[str, str], resolve_enum: EnumResolver | None = None) -> str:
+    def bind(self, values: Mapping[str, str | Sequence[str]], resolve_enum: EnumResolver | None = None) -> str:
         """The query text with each given (or default) parameter bound by a VALUES block of RDF terms.
 
-        Empty strings count as not given. Raises InputError (with a ``parameter`` detail) for an unknown
-        parameter, a value of the wrong type, a value outside the allowed values, or a required one missing.
-        Values from an ``enum_query`` are only checked when ``resolve_enum`` is given.
+        A value may be one string or a sequence of strings (the query then answers for any of them:
+        ``VALUES ?_name { <a> <b> }``); each is checked on its own. Empty strings count as not given. Raises
+        InputError (with a ``parameter`` detail) for an unknown parameter, a value of the wrong type, a value
+        outside the allowed values, or a required one missing. Values from an ``enum_query`` are only checked
+        when ``resolve_enum`` is given.
         """
         if self.error is not None:
             raise TowngownError(f"stored query {self.name!r} is broken: {self.error}", query=self.name)
         for name in values:
             self.parameter(name)  # refuses unknown names before anything else
-        bindings: list[tuple[Parameter, Node]] = []
+        bindings: list[tuple[Parameter, list[Node]]] = []
         for parameter in self.parameters:
-            raw = values.get(parameter.name)
-            if raw is None or raw == "":
-                raw = parameter.default
-            if raw is None or raw == "":
+            given = _given(values.get(parameter.name))
+            if not given and parameter.default is not None and parameter.default != "":
+                given = [parameter.default]
+            if not given:
                 if parameter.required:
                     raise InputError(
                         f"parameter {parameter.name!r} is required", parameter=parameter.name, query=self.name
                     )
                 continue
-            raw = str(raw)
-            term = parameter.to_term(raw)
             allowed = parameter.allowed_values(resolve_enum)
-            if allowed is not None and not _in_enum(parameter.type, term, allowed):
-                raise InputError(
-                    f"parameter {parameter.name!r}: {raw!r} is not one of the allowed values",
-                    parameter=parameter.name,
-                    query=self.name,
-                    allowed=list(allowed),
-                )
-            bindings.append((parameter, term))
+            terms: list[Node] = []
+            for raw in given:
+                term = parameter.to_term(raw)
+                if allowed is not None and not _in_enum(parameter.type, term, allowed):
+                    raise InputError(
+                        f"parameter {parameter.name!r}: {raw!r} is not one of the allowed values",
+                        parameter=parameter.name,
+                        query=self.name,
+                        allowed=list(allowed),
+                    )
+                if term not in terms:
+                    terms.append(term)
+            bindings.append((parameter, terms))
         if not bindings:
             return self.sparql
         if self._insert_at is None:
             raise TowngownError(f"stored query {self.name!r} has no WHERE group to bind parameters in")
-        block = "".join(f"\n  VALUES ?{p.variable} {{ {_n3(term)} }}" for p, term in bindings)
-        return self.sparql[: self._insert_at] + block + self.sparql[self._insert_at :]
+        return _insert_values(self.sparql, self._insert_at, self._sub_selects, bindings)
 
 
 class Catalog:
@@ -258,6 +296,7 @@ def load_query(path: Path) -> StoredQuery:
         tags=tags,
         example=header.get("example"),
         _insert_at=insert_at,
+        _sub_selects={p.variable: _sub_select_starts(text, p.variable) for p in parameters},
     )
 
 
@@ -433,6 +472,31 @@ def _n3(term: Node) -> str:
     return term.n3()
 
 
+def _given(raw: str | Sequence[str] | None) -> list[str]:
+    """The non-empty values given for one parameter: a string is one value, a sequence several."""
+    if raw is None:
+        return []
+    items = [raw] if isinstance(raw, str) else list(raw)
+    return [str(item) for item in items if item is not None and str(item) != ""]
+
+
+def _insert_values(
+    sparql: str,
+    insert_at: int,
+    sub_selects: Mapping[str, tuple[int, ...]],
+    bindings: list[tuple[Parameter, list[Node]]],
+) -> str:
+    """``sparql`` with a VALUES block per binding at ``insert_at`` and at the sub-selects it is safe in."""
+    blocks: dict[int, str] = {}
+    for parameter, terms in bindings:
+        block = f"\n  VALUES ?{parameter.variable} {{ {' '.join(_n3(term) for term in terms)} }}"
+        for offset in (insert_at, *sub_selects.get(parameter.variable, ())):
+            blocks[offset] = blocks.get(offset, "") + block
+    for offset in sorted(blocks, reverse=True):
+        sparql = sparql[:offset] + blocks[offset] + sparql[offset:]
+    return sparql
+
+
 def _strip_comments(text: str) -> str:
     return "".join(text[start:end] for start, end, kind in _tokens(text) if kind != "comment")
 
@@ -471,6 +535,169 @@ def _tokens(text: str) -> Iterator[tuple[int, int, str]]:
         else:
             yield i, i + 1, ch
             i += 1
+
+
+#: A comment inside a sub-select's braces, before its SELECT, that marks it as a lookup table (module docstring).
+LOOKUP_MARK = "# towngown:lookup"
+
+
+@dataclass
+class _Group:
+    """One ``{ ... }`` of a query, as far as binding parameters inside sub-selects needs to know it."""
+
+    context: str  # how it joins its parent: join, union, optional, minus, exists, graph, service, values, where
+    start: int  # offset just after its '{'
+    select: bool = False  # the group is a sub-select
+    lookup: bool = False  # sub-select marked with LOOKUP_MARK
+    children: list[_Group] = field(default_factory=list)
+    bound: set[str] = field(default_factory=set)  # variables of triple patterns directly in this group
+    projected: set[str] = field(default_factory=set)  # sub-select: plain variables of its SELECT clause
+    star: bool = False  # sub-select: SELECT *
+    sliced: bool = False  # sub-select: LIMIT or OFFSET
+    where: _Group | None = None  # sub-select: its WHERE group
+    union: int | None = None  # UNION branches of one UNION share a number
+
+
+_OPENERS = {"OPTIONAL": "optional", "MINUS": "minus", "EXISTS": "exists", "UNION": "union", "WHERE": "where"}
+
+
+def _groups(text: str) -> list[_Group]:
+    """The top-level groups of a query, each with its nested groups (a coarse parse; comments skipped)."""
+    everything = list(_tokens(text))
+    tokens = [(a, b, k) for a, b, k in everything if k != "comment"]
+    marks = [a for a, b, k in everything if k == "comment" and text[a:b].startswith(LOOKUP_MARK)]
+    root = _Group("root", 0)
+    stack: list[tuple[_Group, int]] = [(root, 0)]  # (group, paren depth inside it)
+    clause: _Group | None = None  # a sub-select whose SELECT clause is being read
+    pending: str | None = None  # values / service / graph: the next '{' opens one of these
+    previous = ""
+    union: int | None = None  # the UNION being read
+    for index, (start, end, kind) in enumerate(tokens):
+        group, parens = stack[-1]
+        word = text[start:end].upper() if kind == "word" else ""
+        if kind == "(":
+            stack[-1] = (group, parens + 1)
+        elif kind == ")":
+            stack[-1] = (group, max(0, parens - 1))
+        elif word in ("VALUES", "SERVICE", "GRAPH"):
+            pending = word.lower()
+        elif word == "UNION" and group.children:
+            left = group.children[-1]
+            left.context = "union"  # the left branch is no join either
+            if left.union is None:
+                left.union = start
+            union = left.union
+        elif kind == "variable" and parens == 0 and pending is None:
+            if clause is not None and clause is group:
+                clause.projected.add(text[start + 1 : end])
+            else:
+                group.bound.add(text[start + 1 : end])
+        elif kind == "*" and clause is not None and clause is group and parens == 0:
+            clause.star = True
+        elif word in ("LIMIT", "OFFSET") and group.select:
+            group.sliced = True
+        elif kind == "{":
+            following = tokens[index + 1] if index + 1 < len(tokens) else (end, end, "")
+            select = following[2] == "word" and text[following[0] : following[1]].upper() == "SELECT"
+            if clause is not None and clause is group and parens == 0:
+                child = _Group("where", end)  # WHERE { SELECT ... }: the WHERE group is nothing but a sub-select
+                clause.where = child
+                clause = None
+            elif pending is not None:
+                child = _Group(pending, end)
+            else:
+                child = _Group(_OPENERS.get(previous, "join"), end)
+                if previous == "UNION":
+                    child.union = union
+            if select and child.context not in ("values", "service"):
+                child.select = True
+                child.lookup = any(end <= mark < following[0] for mark in marks)
+                clause = child
+            pending = None
+            group.children.append(child)
+            stack.append((child, 0))
+        elif kind == "}" and len(stack) > 1:
+            stack.pop()
+        previous = word
+    return root.children
+
+
+def _sub_select_starts(text: str, variable: str) -> tuple[int, ...]:
+    """Offsets just after the WHERE '{' of each sub-select where ``VALUES ?variable`` may be repeated safely.
+
+    See the module docstring for why these places, and only these, give the same answers."""
+    insert_at = _where_group_start(text)
+    top = _find_group(_groups(text), insert_at)
+    if top is None:
+        return ()
+    found: list[int] = []
+    _collect(top, variable, found, query_level=True)
+    return tuple(found)
+
+
+def _find_group(groups: list[_Group], start: int | None) -> _Group | None:
+    for group in groups:
+        if group.start == start:
+            return group
+        if (inner := _find_group(group.children, start)) is not None:
+            return inner
+    return None
+
+
+def _collect(group: _Group, variable: str, found: list[int], *, query_level: bool, lookup: bool = False) -> None:
+    for child in group.children:
+        if not (child.context in ("join", "union", "graph") or (child.context == "optional" and query_level)):
+            # minus, exists, service, values, or an OPTIONAL below the query level: its left side may leave the
+            # variable unbound, so a VALUES inside could change the answer; the binding stays outside
+            continue
+        if not child.select:
+            if child.context == "union" and variable in child.bound:
+                # engines join a VALUES with a whole UNION, each branch evaluated unbound: bind each branch too
+                found.append(child.start)
+            _collect(child, variable, found, query_level=False, lookup=lookup)
+        elif (where := _binding_group(child, variable)) is not None:
+            found.append(where.start)
+            _collect(where, variable, found, query_level=True, lookup=lookup)
+        elif (child.lookup or lookup) and not child.star and not child.sliced and child.where is not None:
+            # a lookup table: restricting what it computes to the bound values only drops rows nothing joins
+            restricted = not child.where.select and _always_binds(child.where, variable)
+            if restricted:
+                found.append(child.where.start)
+            _collect(child.where, variable, found, query_level=restricted, lookup=True)
+        # any other sub-select: neither it nor anything inside it gets the binding
+
+
+def _binding_group(sub: _Group, variable: str) -> _Group | None:
+    """The group to put ``VALUES ?variable`` in for this sub-select, or None if that is not safe.
+
+    Safe when the sub-select projects the variable plainly (not ``AS``), binds it in every row, and has no LIMIT
+    or OFFSET."""
+    if sub.star or sub.sliced or sub.where is None or variable not in sub.projected:
+        return None
+    if sub.where.select:  # SELECT ... WHERE { SELECT ... }: the inner one decides
+        return _binding_group(sub.where, variable)
+    return sub.where if _always_binds(sub.where, variable) else None
+
+
+def _always_binds(group: _Group, variable: str) -> bool:
+    """True if every solution of ``group`` binds ``variable``: a triple pattern directly in it, in a group joined
+    into it, in every branch of a UNION in it, or a joined sub-select that projects it and always binds it."""
+    if variable in group.bound:
+        return True
+    unions: dict[int, list[_Group]] = {}
+    for child in group.children:
+        if child.context == "union" and child.union is not None:
+            unions.setdefault(child.union, []).append(child)
+    if any(all(_always_binds(b, variable) for b in branches) for branches in unions.values()):
+        return True  # a UNION each branch of which binds it
+    for child in group.children:
+        if child.context != "join":
+            continue
+        if not child.select and _always_binds(child, variable):
+            return True
+        if child.select and variable in child.projected and _binding_group(child, variable) is not None:
+            return True
+    return False
 
 
 def _where_group_start(text: str) -> int | None:

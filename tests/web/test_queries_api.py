@@ -72,6 +72,23 @@ def test_bad_parameters_get_400_naming_the_parameter(client, params: dict, param
     assert parameter in body["detail"]
 
 
+def test_a_repeated_parameter_answers_for_each_value(client) -> None:  # noqa: ANN001
+    """?partnership=a&partnership=b gives the rows of both partnerships, the same rows as asking for each alone."""
+    other = "https://w3id.org/towngown/id/partnership/trondheim-ntnu"
+
+    def rows(params: list[tuple[str, str]]) -> set[tuple]:
+        """The answer's rows, each as the sorted (variable, value) pairs."""
+        response = client.get("/queries/participants-and-roles.json", query_string=params)
+        assert response.status_code == 200
+        return {tuple(sorted((k, v["value"]) for k, v in b.items())) for b in response.get_json()["results"]["bindings"]}
+
+    both = rows([("partnership", GJOVIK), ("partnership", other)])
+    assert both == rows([("partnership", GJOVIK)]) | rows([("partnership", other)])
+    assert {dict(r)["partnership"] for r in both} == {GJOVIK, other}
+    bad = client.get("/queries/participants-and-roles.json", query_string=[("partnership", GJOVIK), ("partnership", "nope")])
+    assert bad.status_code == 400 and bad.get_json()["parameter"] == "partnership"
+
+
 def test_date_parameter_is_typed(client) -> None:  # noqa: ANN001
     """partnerships-active-on takes a date: a valid one runs, a malformed one is 400 naming `date`."""
     ok = client.get("/queries/partnerships-active-on.json", query_string={"date": "2024-06-01"}).get_json()

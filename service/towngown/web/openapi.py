@@ -38,6 +38,7 @@ def _parameter(parameter: Parameter) -> dict:
         description += f" (nb: {parameter.description['nb']})"
     if parameter.enum_query:
         description += " Allowed values: the answers of the parameter's enum_query (see /queries.json)."
+    description += " Repeat the parameter to give several values: the query then answers for any of them."
     return {
         "name": parameter.name,
         "in": "query",

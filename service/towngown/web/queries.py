@@ -100,7 +100,7 @@ def show(name: str, suffix: str | None = None) -> Response | str:
     query = catalog.get(name)
     offered = {"html": _HTML, **RESULT_MEDIA_TYPES}
     media_type = _SUFFIXES[suffix] if suffix else choose(request, offered, _HTML)
-    values = {k: v for k, v in request.args.items() if k not in ("format", "lang", "run")}
+    values = {k: vs if len(vs) > 1 else vs[0] for k, vs in request.args.lists() if k not in ("format", "lang", "run")}
     if media_type == _HTML:
         return _page(query, values)
     if not query.ok:
