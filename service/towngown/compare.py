@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -33,7 +35,12 @@ __all__ = [
     "Comparison",
     "INDICATORS",
     "STATUS_FIELDS",
+    "CHOOSER_LIMIT",
+    "MAX_COLUMNS",
+    "RELATED_LIMIT",
     "list_partnerships",
+    "related_partnerships",
+    "resolve_partnerships",
     "compare",
     "slug_of",
     "text",
@@ -45,6 +52,17 @@ _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 #: The questionnaire fields whose status the comparison shows as indicators (by field notation).
 STATUS_FIELDS = ("12", "13", "14")
 _LANGUAGES = ("nb", "en")
+#: At most this many partnerships on the page that chooses what to compare (the rest are found through /partnerships).
+CHOOSER_LIMIT = 100
+#: At most this many 'add' suggestions on a comparison (partnerships that share a member with a column).
+RELATED_LIMIT = 24
+#: At most this many partnerships in one comparison (each is a column; the cost grows with them).
+MAX_COLUMNS = 20
+#: The stored queries a column is computed from; each runs once for all columns.
+_COLUMN_QUERIES = (
+    "committed-resources", "fte-per-10000-inhabitants", "phd-positions", "agreement-length", "agreement-terms",
+    "collaboration-areas", "action-plan-milestone-result-status", "questionnaire-answers",
+)
 
 
 def text(texts: Mapping[str, str] | None, language: str) -> str:
@@ -241,21 +259,95 @@ def _labels(row: Mapping[str, Node], stem: str) -> dict[str, str]:
     return {lang: str(row[f"{stem}_{lang}"]) for lang in _LANGUAGES if row.get(f"{stem}_{lang}") is not None}
 
 
-def _run(store, catalog: Catalog, name: str, partnership: str) -> list[dict[str, Node]]:  # noqa: ANN001 - a Store
-    query = catalog.get(name)
-    return list(store.table(query.bind({"partnership": partnership})).rows)
-
-
-def list_partnerships(store, catalog: Catalog, base_iri: str) -> tuple[Partnership, ...]:  # noqa: ANN001 - a Store
-    """Every partnership in the store that has a slug under ``base_iri``, sorted by its bokmål name."""
-    rows = store.table(catalog.get("partnership-overview").sparql).rows
-    found: dict[str, Partnership] = {}
+def _run_all(store, catalog: Catalog, name: str, iris: Sequence[str]) -> dict[str, list[dict[str, Node]]]:  # noqa: ANN001
+    """The rows of stored query ``name`` run once with every partnership of ``iris`` bound, by partnership."""
+    rows = store.table(catalog.get(name).bind({"partnership": list(iris)})).rows
+    by_partnership: dict[str, list[dict[str, Node]]] = {iri: [] for iri in iris}
     for row in rows:
-        iri = _str(row, "partnership") or ""
+        key = _str(row, "partnership")
+        if key in by_partnership:
+            by_partnership[key].append(row)
+    return by_partnership
+
+
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _executor() -> ThreadPoolExecutor:
+    """The threads that run a comparison's stored queries side by side (one small pool per process)."""
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="towngown-compare")
+        return _pool
+
+
+def _prefixes(base_iri: str) -> str:
+    return (f"PREFIX tg: <{URIRef(base_iri + 'ontology#')}>\n"
+            "PREFIX org: <http://www.w3.org/ns/org#>\nPREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n")
+
+
+_LABELS = """  OPTIONAL { ?x skos:prefLabel ?l_nb FILTER(langMatches(lang(?l_nb), "nb")) }
+  OPTIONAL { ?x skos:prefLabel ?l_en FILTER(langMatches(lang(?l_en), "en")) }
+} GROUP BY ?x"""
+
+
+def _named(store, query: str, base_iri: str) -> list[Partnership]:  # noqa: ANN001 - a Store
+    """The partnerships (with a slug under ``base_iri``) in the rows of a query over ?x, ?x_nb, ?x_en."""
+    found = []
+    for row in store.select(query):
+        iri = _str(row, "x") or ""
         slug = slug_of(iri, base_iri)
-        if slug and slug not in found:
-            found[slug] = Partnership(slug, iri, _labels(row, "partnership") or {"nb": slug, "en": slug})
-    return tuple(sorted(found.values(), key=lambda p: (text(p.label, "nb").lower(), p.slug)))
+        if slug:
+            found.append(Partnership(slug, iri, _labels(row, "x") or {"nb": slug, "en": slug}))
+    return found
+
+
+def _by_name(partnerships: Iterable[Partnership]) -> tuple[Partnership, ...]:
+    return tuple(sorted(partnerships, key=lambda p: (text(p.label, "nb").lower(), p.slug)))
+
+
+def list_partnerships(store, base_iri: str, limit: int = CHOOSER_LIMIT) -> tuple[tuple[Partnership, ...], bool]:  # noqa: ANN001
+    """Up to ``limit`` partnerships with a slug under ``base_iri``, sorted by their bokmål name, and whether
+    there are more. Bounded: the engine stops after ``limit + 1`` (which ones is the engine's order, not a ranking)."""
+    query = _prefixes(base_iri) + f"""SELECT ?x (SAMPLE(?l_nb) AS ?x_nb) (SAMPLE(?l_en) AS ?x_en) WHERE {{
+  {{ SELECT ?x WHERE {{ ?x a tg:UniversityMunicipalityPartnership }} LIMIT {int(limit) + 1} }}
+{_LABELS}"""
+    found = _named(store, query, base_iri)
+    return _by_name(found[:limit]), len(found) > limit
+
+
+def resolve_partnerships(store, base_iri: str, slugs: Sequence[str]) -> dict[str, Partnership]:  # noqa: ANN001
+    """The partnerships named by ``slugs`` (well-formed ones) that the store knows, by slug: one query by IRI."""
+    if not slugs:
+        return {}
+    values = " ".join(URIRef(f"{base_iri}id/partnership/{slug}").n3() for slug in slugs)
+    query = _prefixes(base_iri) + f"""SELECT ?x (SAMPLE(?l_nb) AS ?x_nb) (SAMPLE(?l_en) AS ?x_en) WHERE {{
+  VALUES ?x {{ {values} }}
+  ?x a tg:UniversityMunicipalityPartnership .
+{_LABELS}"""
+    return {p.slug: p for p in _named(store, query, base_iri)}
+
+
+def related_partnerships(store, base_iri: str, iris: Sequence[str], limit: int = RELATED_LIMIT) -> tuple[Partnership, ...]:  # noqa: ANN001
+    """Up to ``limit`` other partnerships that share a member organisation with any of ``iris``, sorted by name.
+    Bounded: the engine stops after ``limit`` (which ones is the engine's order, not a ranking)."""
+    if not iris:
+        return ()
+    values = " ".join(URIRef(iri).n3() for iri in iris)
+    # The type test is a FILTER EXISTS on purpose: as a triple pattern the planner may start from every partnership.
+    query = _prefixes(base_iri) + f"""SELECT ?x (SAMPLE(?l_nb) AS ?x_nb) (SAMPLE(?l_en) AS ?x_en) WHERE {{
+  {{ SELECT DISTINCT ?x WHERE {{
+    {{ SELECT DISTINCT ?member WHERE {{
+      VALUES ?me {{ {values} }}
+      {{ ?me org:hasMembership/org:member ?member }} UNION {{ ?m org:organization ?me ; org:member ?member }}
+    }} }}
+    {{ ?theirs org:member ?member ; org:organization ?x }} UNION {{ ?x org:hasMembership/org:member ?member }}
+    FILTER(?x NOT IN ({", ".join(URIRef(iri).n3() for iri in iris)}) && EXISTS {{ ?x a tg:UniversityMunicipalityPartnership }})
+  }} LIMIT {int(limit)} }}
+{_LABELS}"""
+    return _by_name(_named(store, query, base_iri))
 
 
 def _answers(rows: Iterable[Mapping[str, Node]], fields: Sequence[Concept]) -> dict[str, tuple[Answer, ...]]:
@@ -332,21 +424,20 @@ def _statuses(rows: Iterable[Mapping[str, Node]]) -> dict[str, tuple[Status, ...
     return {k: tuple(v) for k, v in result.items()}
 
 
-def _column(store, catalog: Catalog, partnership: Partnership, fields: Sequence[Concept]) -> Column:  # noqa: ANN001
-    iri = partnership.iri
-    committed = _run(store, catalog, "committed-resources", iri)
+def _column(rows: Mapping[str, Sequence[Mapping[str, Node]]], partnership: Partnership, fields: Sequence[Concept]) -> Column:
+    """One column from the rows of the column queries (``rows`` by query name) for this partnership."""
+    committed = rows["committed-resources"]
     parties = _parties(committed)
     known = [p.fte for p in parties if p.fte is not None]
     fte_total = sum(known, Decimal(0)) / 100 if known else None
 
-    per_10000 = _run(store, catalog, "fte-per-10000-inhabitants", iri)
+    per_10000 = rows["fte-per-10000-inhabitants"]
     fte_per_10000 = next((_decimal(r, "partnershipFtePer10000") for r in per_10000 if r.get("partnershipFtePer10000") is not None), None)
     population = next((_decimal(r, "population") for r in per_10000 if r.get("population") is not None), None)
 
-    phd_rows = _run(store, catalog, "phd-positions", iri)
-    phd_posts = {str(r["post"]) for r in phd_rows if r.get("post") is not None}
+    phd_posts = {str(r["post"]) for r in rows["phd-positions"] if r.get("post") is not None}
 
-    length = _run(store, catalog, "agreement-length", iri)
+    length = rows["agreement-length"]
     length_row = length[0] if length else {}
     years = _decimal(length_row, "years")
 
@@ -354,7 +445,7 @@ def _column(store, catalog: Catalog, partnership: Partnership, fields: Sequence[
         sorted(
             {
                 Term(str(r["term"]), _labels(r, "termType"), _date(r, "startsOn"), _date(r, "endsOn"))
-                for r in _run(store, catalog, "agreement-terms", iri)
+                for r in rows["agreement-terms"]
                 if r.get("term") is not None
             },
             key=lambda t: (t.starts_on or date.max, t.ends_on or date.max, t.iri),
@@ -362,13 +453,13 @@ def _column(store, catalog: Catalog, partnership: Partnership, fields: Sequence[
     )
 
     areas: dict[str, Mapping[str, str]] = {}
-    for row in _run(store, catalog, "collaboration-areas", iri):
+    for row in rows["collaboration-areas"]:
         area = _str(row, "area")
         if area and area not in areas:
             areas[area] = _labels(row, "area") or {"nb": area, "en": area}
 
-    statuses = _statuses(_run(store, catalog, "action-plan-milestone-result-status", iri))
-    answers = _answers(_run(store, catalog, "questionnaire-answers", iri), fields)
+    statuses = _statuses(rows["action-plan-milestone-result-status"])
+    answers = _answers(rows["questionnaire-answers"], fields)
     return Column(
         partnership=partnership,
         answers=answers,
@@ -395,14 +486,22 @@ def compare(store, catalog: Catalog, slugs: Sequence[str], base_iri: str) -> Com
     wanted = list(dict.fromkeys(s.strip() for s in slugs if s.strip()))
     if not wanted:
         raise InputError("name at least one partnership with p=<slug>", parameter="p")
+    if len(wanted) > MAX_COLUMNS:
+        raise InputError(f"compare at most {MAX_COLUMNS} partnerships at a time ({len(wanted)} given)", parameter="p")
     bad = [s for s in wanted if not _SLUG.match(s)]
     if bad:
         raise NotFound(f"no partnership with the slug {bad[0]!r}", parameter="p", slug=bad[0])
-    known = {p.slug: p for p in list_partnerships(store, catalog, base_iri)}
+    known = resolve_partnerships(store, base_iri, wanted)
     missing = [s for s in wanted if s not in known]
     if missing:
         raise NotFound(f"no partnership with the slug {missing[0]!r}", parameter="p", slug=missing[0])
     fields = questionnaire_fields()
-    columns = tuple(_column(store, catalog, known[slug], fields) for slug in wanted)
+    iris = [known[slug].iri for slug in wanted]
+    # each stored query once for all columns (a VALUES block with one row per partnership), not once per column;
+    # the queries are independent, so they run side by side (the engine answers them on all its cores)
+    futures = {name: _executor().submit(_run_all, store, catalog, name, iris) for name in _COLUMN_QUERIES}
+    results = {name: future.result() for name, future in futures.items()}
+    columns = tuple(_column({name: rows[known[slug].iri] for name, rows in results.items()}, known[slug], fields)
+                    for slug in wanted)
     logger.info("compared %d partnerships: %s", len(columns), ", ".join(wanted))
     return Comparison(fields=fields, indicators=INDICATORS, columns=columns)

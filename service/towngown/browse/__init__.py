@@ -27,12 +27,19 @@ from .listing import (
     partnership_listing,
 )
 from .names import Names, is_safe_iri
-from .partnership import Questionnaire, context_query, partnership_graph, partnership_page, questionnaire
-from .terms import FALLBACK, Evidence, Presenter, Row, Value, fetch_info
+from .partnership import (
+    Questionnaire,
+    browse_page,
+    context_query,
+    partnership_graph,
+    partnership_page,
+    questionnaire,
+)
+from .terms import FALLBACK, Evidence, Presenter, Row, TermCache, Value, fetch_info
 
 __all__ = [
     "PAGE_SIZE", "GraphRef", "IncomingGroup", "ResourcePage", "describe", "graph_rdf", "graph_size", "resource_page", "resource_types",
     "FILTERS", "Counts", "FacetValue", "Involvement", "Listed", "Listing", "concept_partnerships", "dataset_counts",
     "organisation_partnerships", "partnership_listing", "Names", "is_safe_iri", "Questionnaire", "context_query",
-    "partnership_graph", "partnership_page", "questionnaire", "FALLBACK", "Evidence", "Presenter", "Row", "Value", "fetch_info",
+    "partnership_graph", "partnership_page", "browse_page", "questionnaire", "FALLBACK", "Evidence", "Presenter", "Row", "TermCache", "Value", "fetch_info",
 ]

@@ -9,6 +9,7 @@ dct:description and finally the IRI's last segment (or its prefixed name).
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -30,6 +31,10 @@ __all__ = [
     "Evidences",
     "Presenter",
     "fetch_info",
+    "TermCache",
+    "NAMING_KINDS",
+    "info_pattern",
+    "info_from_rows",
     "ordered_languages",
     "pick_texts",
 ]
@@ -60,6 +65,8 @@ KNOWN_NAMES: dict[str, dict[str, str]] = {
 }
 #: Label kinds in order of preference.
 _LABEL_KINDS = ("pref", "label", "title", "name")
+#: The predicates a graph names a node with (its label kinds, and the description an unnamed node goes by).
+_NAMING_PREDICATES = {_KINDS[kind]: kind for kind in (*_LABEL_KINDS, "description")}
 _BATCH = 400
 _SHORT = 90
 
@@ -102,45 +109,124 @@ def pick_texts(texts: Mapping[str, Sequence[str]], language: str) -> tuple[str, 
     return "", ""
 
 
-def fetch_info(store, names: Names, iris: Iterable[Node]) -> dict[URIRef, TermInfo]:  # noqa: ANN001 - a Store
+class TermCache:
+    """The TermInfo of vocabulary terms (the ontology's, concepts, other vocabularies' and web IRIs, not the instances
+    under ``id/``) for one dataset version at a time: every page names the same few hundred of them. Bounded: it
+    starts afresh past ``limit`` terms, and on every new version."""
+
+    def __init__(self, limit: int = 4096) -> None:
+        self.limit = limit
+        self._lock = threading.Lock()
+        self._version = ""
+        self._entries: dict[str, TermInfo | None] = {}
+
+    @staticmethod
+    def holds(names: Names, iri: str) -> bool:
+        """True for the IRIs this cache keeps: not the instances (``id/`` outside ``id/concept/``) or graphs."""
+        if iri.startswith(names.concept):
+            return True
+        return not iri.startswith((names.base + "id/", names.base + "graph/"))
+
+    def get(self, version: str, iris: Iterable[str]) -> tuple[dict[str, TermInfo | None], list[str]]:
+        """The entries known for ``version`` (None: the store names it not at all) and the IRIs not known."""
+        with self._lock:
+            entries = self._entries if version and version == self._version else {}
+            known = {iri: entries[iri] for iri in iris if iri in entries}
+        return known, [iri for iri in iris if iri not in known]
+
+    def put(self, version: str, entries: Mapping[str, TermInfo | None]) -> None:
+        """Remember ``entries`` for ``version`` (forgetting every other version's)."""
+        if not version:
+            return
+        with self._lock:
+            if version != self._version or len(self._entries) + len(entries) > self.limit:
+                self._entries = {}
+                self._version = version
+            self._entries.update(entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+def fetch_info(
+    store,  # noqa: ANN001 - a towngown Store
+    names: Names,
+    iris: Iterable[Node],
+    *,
+    cache: TermCache | None = None,
+    version: str = "",
+) -> dict[URIRef, TermInfo]:
     """Labels, definitions, descriptions, identifiers, questionnaire fields, order and broader concepts of
-    ``iris``: one SELECT per 400 IRIs (every triple is taken from the union of the named graphs)."""
+    ``iris``: one SELECT per 400 IRIs (every triple is taken from the union of the named graphs).
+
+    With a ``cache`` and the dataset's ``version``, vocabulary terms come from the cache when it knows them and
+    are remembered when fetched. (Like the HTTP cache, this trusts that every write changes the version: a store
+    filled by a bulk loader keeps version "0" until its first publish.)"""
     wanted = sorted({str(i) for i in iris if isinstance(i, URIRef) and is_safe_iri(str(i))})
+    cached: dict[str, TermInfo | None] = {}
+    usable = cache is not None and bool(version)
+    if usable:
+        cached, wanted = cache.get(version, wanted)  # type: ignore[union-attr]
+    info = _query_info(store, names, wanted)
+    if usable:
+        cache.put(version, {iri: info.get(URIRef(iri)) for iri in wanted if TermCache.holds(names, iri)})  # type: ignore[union-attr]
+    info.update({URIRef(iri): entry for iri, entry in cached.items() if entry is not None})
+    return info
+
+
+#: The texts that name a term where it is only linked to: its label kinds, the description a local node without
+#: a label is named by, and the definition shown as the link's tooltip.
+NAMING_KINDS = ("pref", "label", "title", "name", "description", "definition")
+
+
+def info_pattern(kinds: Iterable[str] = tuple(_KINDS), *, kind: str = "kind", value: str = "v") -> str:
+    """A UNION of graph patterns that binds ``?value`` to each text of ``kinds`` of ``?x`` and ``?kind`` to the
+    kind's name (what info_from_rows reads)."""
+    return " UNION ".join(f'{{ ?x <{_KINDS[k]}> ?{value} BIND("{k}" AS ?{kind}) }}' for k in kinds)
+
+
+def info_from_rows(rows: Iterable[Mapping[str, Node]], *, kind: str = "kind", value: str = "v") -> dict[URIRef, TermInfo]:
+    """TermInfo by IRI from rows of ``?x``, ``?kind`` and ``?value`` (rows without a kind are skipped)."""
     found: dict[str, dict] = {}
-    for start in range(0, len(wanted), _BATCH):
-        batch = wanted[start:start + _BATCH]
-        values = " ".join(f"<{iri}>" for iri in batch)
-        branches = " UNION ".join(
-            f'{{ ?x <{predicate}> ?v BIND("{kind}" AS ?kind) }}' for kind, predicate in _KINDS.items()
-        )
-        query = names.prefixes() + f"""SELECT DISTINCT ?x ?kind ?v WHERE {{
-  VALUES ?x {{ {values} }}
-  {{ {branches}
-    UNION {{ ?x tg:questionnaireField ?v BIND("field" AS ?kind) }}
-    UNION {{ ?x tg:order ?v BIND("order" AS ?kind) }}
-    UNION {{ ?x skos:broader+ ?v BIND("ancestor" AS ?kind) }} }}
-}}"""
-        for row in store.select(query):
-            entry = found.setdefault(str(row["x"]), {"texts": {}, "fields": [], "ancestors": set(), "order": None})
-            kind, value = str(row["kind"]), row["v"]
-            if kind == "field" and isinstance(value, URIRef):
-                entry["fields"].append(value)
-            elif kind == "ancestor" and isinstance(value, URIRef):
-                entry["ancestors"].add(value)
-            elif kind == "order" and isinstance(value, Literal):
-                try:
-                    entry["order"] = int(value.toPython())
-                except (TypeError, ValueError):
-                    pass
-            elif isinstance(value, Literal):
-                by_lang = entry["texts"].setdefault(kind, {})
-                by_lang.setdefault(value.language or "", set()).add(str(value))
+    for row in rows:
+        x, name, v = row.get("x"), row.get(kind), row.get(value)
+        if not isinstance(x, URIRef) or name is None or v is None:
+            continue
+        entry = found.setdefault(str(x), {"texts": {}, "fields": [], "ancestors": set(), "order": None})
+        name = str(name)
+        if name == "field" and isinstance(v, URIRef):
+            entry["fields"].append(v)
+        elif name == "ancestor" and isinstance(v, URIRef):
+            entry["ancestors"].add(v)
+        elif name == "order" and isinstance(v, Literal):
+            try:
+                entry["order"] = int(v.toPython())
+            except (TypeError, ValueError):
+                pass
+        elif isinstance(v, Literal):
+            by_lang = entry["texts"].setdefault(name, {})
+            by_lang.setdefault(v.language or "", set()).add(str(v))
     info: dict[URIRef, TermInfo] = {}
     for iri, entry in found.items():
         texts = {k: {lang: tuple(sorted(v)) for lang, v in by.items()} for k, by in entry["texts"].items()}
         info[URIRef(iri)] = TermInfo(
             URIRef(iri), texts, tuple(sorted(set(entry["fields"]))), frozenset(entry["ancestors"]), entry["order"]
         )
+    return info
+
+
+def _query_info(store, names: Names, wanted: Sequence[str]) -> dict[URIRef, TermInfo]:  # noqa: ANN001 - a Store
+    info: dict[URIRef, TermInfo] = {}
+    for start in range(0, len(wanted), _BATCH):
+        values = " ".join(f"<{iri}>" for iri in wanted[start:start + _BATCH])
+        query = names.prefixes() + f"""SELECT DISTINCT ?x ?kind ?v WHERE {{
+  VALUES ?x {{ {values} }}
+  {{ {info_pattern()}
+    UNION {{ ?x tg:questionnaireField ?v BIND("field" AS ?kind) }}
+    UNION {{ ?x tg:order ?v BIND("order" AS ?kind) }}
+    UNION {{ ?x skos:broader+ ?v BIND("ancestor" AS ?kind) }} }}
+}}"""
+        info.update(info_from_rows(store.select(query)))
     return info
 
 
@@ -226,6 +312,20 @@ class Presenter:
         self.tg = names.tg
         self._labels: dict[Node, tuple[str, str]] = {}
         self._evidence: dict[Node, list[tuple[Evidence, frozenset[URIRef]]]] = {}
+        self._literals: dict[Node, list[tuple[Node, Literal]]] | None = None
+        self._iri_values: dict[URIRef, Value] = {}
+        self._properties: dict[URIRef, Value] = {}
+
+    def _literals_of(self, subject: Node) -> list[tuple[Node, Literal]]:
+        """The (predicate, literal) pairs of ``subject``: the graph read once per page for its texts, which a
+        page asks for hundreds of times."""
+        if self._literals is None:
+            index: dict[Node, list[tuple[Node, Literal]]] = {}
+            for s, p, o in self.graph:
+                if isinstance(o, Literal):
+                    index.setdefault(s, []).append((p, o))
+            self._literals = index
+        return self._literals.get(subject, [])
 
     # -- names --------------------------------------------------------------------------------------------
 
@@ -273,10 +373,10 @@ class Presenter:
 
     def _graph_texts(self, node: URIRef) -> dict[str, dict[str, set[str]]]:
         texts: dict[str, dict[str, set[str]]] = {}
-        for kind in (*_LABEL_KINDS, "description"):
-            for value in self.graph.objects(node, _KINDS[kind]):
-                if isinstance(value, Literal):
-                    texts.setdefault(kind, {}).setdefault(value.language or "", set()).add(str(value))
+        for predicate, value in self._literals_of(node):
+            kind = _NAMING_PREDICATES.get(predicate)
+            if kind is not None:
+                texts.setdefault(kind, {}).setdefault(value.language or "", set()).add(str(value))
         return texts
 
     # -- values -------------------------------------------------------------------------------------------
@@ -285,14 +385,9 @@ class Presenter:
         """A node as shown: an IRI links to its page (local) or to itself (http/https); a literal keeps its
         language; a blank node shows its own properties (it has no page)."""
         if isinstance(node, URIRef):
-            iri = str(node)
-            text, lang = self.label(node)
-            path = self.names.path(iri)
-            if path is not None:
-                return Value("iri", text, lang, path, True, self.definition(node) or iri, iri)
-            scheme = urlsplit(iri).scheme.lower()
-            href = iri if scheme in ("http", "https") else None
-            return Value("iri", text, lang, href, False, self.definition(node) or iri, iri)
+            if node not in self._iri_values:  # a page shows the same few IRIs many times over
+                self._iri_values[node] = self._iri_value(node)
+            return self._iri_values[node]
         if isinstance(node, Literal):
             datatype = str(node.datatype) if node.datatype and node.datatype != XSD.string else ""
             return Value("literal", str(node), node.language or "", datatype=datatype,
@@ -303,8 +398,23 @@ class Presenter:
             return Value("blank", "", rows=tuple(rows), evidence=evidence)
         return Value("literal", str(node))
 
+    def _iri_value(self, node: URIRef) -> Value:
+        iri = str(node)
+        text, lang = self.label(node)
+        path = self.names.path(iri)
+        if path is not None:
+            return Value("iri", text, lang, path, True, self.definition(node) or iri, iri)
+        scheme = urlsplit(iri).scheme.lower()
+        href = iri if scheme in ("http", "https") else None
+        return Value("iri", text, lang, href, False, self.definition(node) or iri, iri)
+
     def property(self, predicate: URIRef) -> Value:
         """A property by its human label from the ontology, with its definition as the tooltip."""
+        if predicate not in self._properties:
+            self._properties[predicate] = self._property(predicate)
+        return self._properties[predicate]
+
+    def _property(self, predicate: URIRef) -> Value:
         text, lang = self.label(predicate)
         info = self.info.get(predicate)
         if not info or not any(info.has(k) for k in _LABEL_KINDS):
@@ -349,8 +459,8 @@ class Presenter:
     def text(self, subject: Node, predicate: URIRef) -> tuple[str, str]:
         """One literal of ``subject`` in the page language with fallback (e.g. its dct:description)."""
         texts: dict[str, set[str]] = {}
-        for value in self.graph.objects(subject, predicate):
-            if isinstance(value, Literal):
+        for p, value in self._literals_of(subject):
+            if p == predicate:
                 texts.setdefault(value.language or "", set()).add(str(value))
         return pick_texts(texts, self.language)
 

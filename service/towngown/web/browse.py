@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+from collections.abc import Iterable
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
@@ -20,22 +21,25 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from ..browse import (
     FILTERS,
     Listing,
+    Evidence,
     Names,
+    TermCache,
     Value,
+    browse_page,
     concept_partnerships,
     describe,
     graph_rdf,
     graph_size,
     organisation_partnerships,
     partnership_listing,
-    partnership_page,
     resource_page,
-    resource_types,
 )
 from ..errors import InputError, NotFound
-from .i18n import LANGUAGES, page_language
+from ..publish import dataset_version
+from .i18n import LANGUAGES, UI, page_language
 from .negotiation import ALIASES, choose
 from .queries import get_catalog
+from .render import PageHTML, evidence_runs
 from .sparql import rdf_response
 
 __all__ = ["bp", "CSP", "secure_html", "page_helpers", "resolve_enum"]
@@ -77,6 +81,25 @@ def _names() -> Names:
     return Names(_settings().base_iri)
 
 
+def _term_cache() -> TermCache:
+    return current_app.extensions["towngown.term_cache"]
+
+
+@bp.record_once
+def _install_term_cache(state) -> None:  # noqa: ANN001 - a BlueprintSetupState
+    state.app.extensions.setdefault("towngown.term_cache", TermCache())
+
+
+def _page_options() -> dict:
+    """The term cache and the dataset version reader of a page's queries. The reader gives the version as the
+    HTTP cache last read it when that is on, else reads it (one cheap query that runs beside the page's others,
+    in another thread: it takes what it needs from the app now)."""
+    clock = current_app.extensions.get("towngown.version_clock")
+    store, base = _store(), _settings().base_iri
+    version = clock.current if clock is not None else (lambda: dataset_version(store, base))
+    return {"term_cache": _term_cache(), "version": version}
+
+
 def resolve_enum(sparql: str) -> list[str]:
     """Run a stored query's enum_query and return its first column (the allowed values of a parameter)."""
     values = []
@@ -115,20 +138,18 @@ def value_href(value: Value) -> str | None:
 
 def evidence_spans(numbers: tuple[int, ...]) -> list[tuple[int, int]]:
     """Source numbers as runs: (1, 2, 3, 7) -> [(1, 3), (7, 7)], so that many sources stay short."""
-    spans: list[tuple[int, int]] = []
-    for number in sorted(set(numbers)):
-        if spans and number == spans[-1][1] + 1:
-            spans[-1] = (spans[-1][0], number)
-        else:
-            spans.append((number, number))
-    return spans
+    return evidence_runs(numbers)
 
 
-def page_helpers() -> dict:
-    """Functions the browse and home templates use."""
+def page_helpers(evidences: Iterable[Evidence] = ()) -> dict:
+    """Functions the browse and home templates use; ``ld`` writes a page's values, properties and source markers
+    (with ``evidences``, the page's numbered sources)."""
     names = _names()
+    language = page_language()
+    evs = {e.number: e for e in evidences}
+    ld = PageHTML(language, value_href, evs, lambda key: UI.get(key, {}).get(language, key))
     return {"href": page_href, "value_href": value_href, "spans": evidence_spans, "pick_lang": _pick,
-            "names_path": lambda iri: names.path(iri) or iri, "evs": {}}
+            "names_path": lambda iri: names.path(iri) or iri, "evs": evs, "ld": ld}
 
 
 def _pick(texts: dict, language: str) -> object:
@@ -196,21 +217,21 @@ def _dereference(iri: str, path: str) -> Response:
     language = page_language()
     prop, number = _incoming_choice()
     store = _store()
-    iri_types = resource_types(store, iri)
     extra: dict = {}
-    if str(names.tg.UniversityMunicipalityPartnership) in iri_types:
-        page, answers = partnership_page(store, names, iri, language, incoming_property=prop, incoming_page=number)
+    # one call for every resource: whether it is a partnership shows in its description (no query of its own)
+    page, answers = browse_page(store, names, iri, language, incoming_property=prop, incoming_page=number,
+                                **_page_options())
+    if answers is not None:
         extra["answers"] = answers
         template = "browse/partnership.html"
     else:
-        page = resource_page(store, names, iri, language, incoming_property=prop, incoming_page=number)
         template = "browse/resource.html"
         if page.type_iris & _ORGANISATION_TYPES:
             extra["involvements"] = organisation_partnerships(store, get_catalog(), iri)
         if page.type_iris & _CONCEPT_TYPES:
             used, extra["used_in_more"] = concept_partnerships(store, names, iri)
             extra["used_in"] = [page.presenter.value(p) for p in used]
-    helpers = {**page_helpers(), "evs": {e.number: e for e in page.evidences}}
+    helpers = page_helpers(page.evidences)
     body = render_template(template, page=page, path=path, formats=_FORMATS, **extra, **helpers)
     return _alternates(Response(body, mimetype=_HTML), path)
 
@@ -230,10 +251,11 @@ def graph(slug: str) -> Response:
         raise NotFound(f"there is no graph <{iri}>", iri=iri)
     prop, number = _incoming_choice()
     try:
-        page = resource_page(store, names, iri, page_language(), incoming_property=prop, incoming_page=number)
+        page = resource_page(store, names, iri, page_language(), incoming_property=prop, incoming_page=number,
+                             **_page_options())
     except NotFound:
         page = None  # a graph that does not describe itself (the ontology graph): its size and downloads only
-    helpers = {**page_helpers(), "evs": {e.number: e for e in page.evidences} if page else {}}
+    helpers = page_helpers(page.evidences if page else ())
     body = render_template("browse/graph.html", page=page, iri=iri, size=size, path=path, formats=_FORMATS, **helpers)
     return _alternates(Response(body, mimetype=_HTML), path)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -18,7 +19,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from markupsafe import Markup
 
 from .. import charts
-from ..compare import INDICATORS, Column, Comparison, compare, list_partnerships, text
+from ..compare import INDICATORS, Column, Comparison, compare, list_partnerships, related_partnerships, text
 from ..errors import InputError
 from .i18n import UI, page_language
 from .queries import get_catalog
@@ -31,6 +32,7 @@ logger = logging.getLogger(__name__)
 bp = Blueprint("compare", __name__)
 
 _VIA_UNITS = {"commitment": "%"}
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
 @dataclass(frozen=True)
@@ -157,7 +159,13 @@ def comparison_rows(comparison: Comparison) -> tuple[Row, ...]:
 
 
 def _slugs() -> list[str]:
-    return [s for s in request.args.getlist("p") if s.strip()]
+    """The slugs of ``p`` (repeated, or several in one value separated by spaces or commas, as typed in the form)."""
+    slugs = []
+    for value in request.args.getlist("p"):
+        parts = value.replace(",", " ").split()
+        # several only when each is a well-formed slug; anything else stays whole, so that a 404 names it as given
+        slugs += parts if len(parts) > 1 and all(_SLUG.match(part) for part in parts) else [value.strip()] if value.strip() else []
+    return slugs
 
 
 def _twin(suffix: str, slugs: list[str]) -> str:
@@ -198,9 +206,9 @@ def page(suffix: str | None = None) -> Response | str:
     language = page_language()
     catalog = get_catalog()
     slugs = _slugs()
-    partnerships = list_partnerships(_store(), catalog, _settings().base_iri)
     if not slugs and suffix is None:
-        return render_template("compare/choose.html", partnerships=partnerships, chosen=set(), pick=text)
+        partnerships, more = list_partnerships(_store(), _settings().base_iri)
+        return render_template("compare/choose.html", partnerships=partnerships, chosen=set(), more=more, pick=text)
     comparison = compare(_store(), catalog, slugs, _settings().base_iri)
     rows = comparison_rows(comparison)
     if suffix == "json":
@@ -209,21 +217,24 @@ def page(suffix: str | None = None) -> Response | str:
         response = Response(_as_csv(comparison, rows), content_type="text/csv; charset=utf-8")
         response.headers["Content-Disposition"] = 'inline; filename="compare.csv"'
         return response
+    columns = [c.partnership for c in comparison.columns]
+    # 'add' offers a bounded set (partnerships sharing a member with a column); any other is typed in the form
+    related = related_partnerships(_store(), _settings().base_iri, [p.iri for p in columns])
     return render_template(
         "compare/compare.html",
         comparison=comparison,
         indicator_rows=[r for r in rows if r.section == "indicator"],
         field_rows=[r for r in rows if r.section == "field"],
         charts=_charts(comparison, language),
-        partnerships=partnerships,
-        chosen={c.partnership.slug for c in comparison.columns},
+        partnerships=(*columns, *related),
+        chosen={p.slug for p in columns},
+        more=True,
         add_links=[
-            (p, url_for("compare.page") + "?" + urlencode([*(("p", c.partnership.slug) for c in comparison.columns), ("p", p.slug), ("lang", language)]))
-            for p in partnerships
-            if p.slug not in {c.partnership.slug for c in comparison.columns}
+            (p, url_for("compare.page") + "?" + urlencode([*(("p", c.slug) for c in columns), ("p", p.slug), ("lang", language)]))
+            for p in related
         ],
-        json_url=_twin("json", slugs),
-        csv_url=_twin("csv", slugs),
+        json_url=_twin("json", [c.slug for c in columns]),
+        csv_url=_twin("csv", [c.slug for c in columns]),
         page_url=local_href,
         number_text=charts.number_text,
         pick=text,
