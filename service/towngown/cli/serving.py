@@ -8,6 +8,7 @@ master stops the engine when gunicorn stops; a worker never does.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 from collections.abc import Callable, Iterable
@@ -56,6 +57,10 @@ def _worker_app(settings: Settings) -> Wsgi:
     from ..web import create_app
 
     app = create_app(settings)
+    # What start-up built (modules, the app, the catalog, parsed shapes) lives as long as the worker: moved out of
+    # the collector's generations, it is no longer walked by every collection a request triggers (~2 ms a page).
+    gc.collect()
+    gc.freeze()
     pid = str(os.getpid())
 
     def named(environ: dict, start_response: Callable) -> Iterable[bytes]:
