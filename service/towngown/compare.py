@@ -343,7 +343,10 @@ def related_partnerships(store, base_iri: str, iris: Sequence[str], limit: int =
       VALUES ?me {{ {values} }}
       {{ ?me org:hasMembership/org:member ?member }} UNION {{ ?m org:organization ?me ; org:member ?member }}
     }} }}
-    {{ ?theirs org:member ?member ; org:organization ?x }} UNION {{ ?x org:hasMembership/org:member ?member }}
+    # the membership first, then its partnership either way (a property path or a UNION of two whole patterns
+    # makes the engine start from every membership of a member that takes part in hundreds of partnerships)
+    ?theirs org:member ?member .
+    {{ ?theirs org:organization ?x }} UNION {{ ?x org:hasMembership ?theirs }}
     FILTER(?x NOT IN ({", ".join(URIRef(iri).n3() for iri in iris)}) && EXISTS {{ ?x a tg:UniversityMunicipalityPartnership }})
   }} LIMIT {int(limit)} }}
 {_LABELS}"""
