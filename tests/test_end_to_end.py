@@ -96,9 +96,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         deadline = time.monotonic() + 90
         while True:
             try:
-                if requests.get(url + "/healthz", timeout=2).status_code == 200:
+                if requests.get(url + "/healthz", timeout=5).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # not listening yet, or still starting up
                 pass
             assert server.poll() is None and time.monotonic() < deadline, "towngown serve did not come up"
             time.sleep(0.2)

@@ -59,9 +59,9 @@ def test_serve_runs_n_workers_over_one_engine_and_stops_cleanly(tmp_path: Path) 
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                if requests.get(base + "/healthz", timeout=2).status_code == 200:
+                if requests.get(base + "/healthz", timeout=5).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # not listening yet, or still starting up
                 time.sleep(0.2)
         state = json.loads((tmp_path / "engine.json").read_text())
         query = "PREFIX tg: <https://w3id.org/towngown/ontology#> ASK { ?p a tg:UniversityMunicipalityPartnership }"
