@@ -10,7 +10,7 @@ from rdflib.namespace import XSD
 from rdflib.plugins.sparql.parser import parseQuery
 
 from towngown.catalog import PARAMETER_TYPES, Catalog, StoredQuery, load_catalog
-from towngown.errors import InputError, NotFound
+from towngown.errors import InputError, NotFound, TowngownError
 
 GOOD = '''#+ title: {nb: "Prøve", en: "Probe"}
 #+ description: {nb: "Gir parameterne tilbake.", en: "Echoes the parameters."}
@@ -424,3 +424,80 @@ def test_binding_reaches_union_branches_and_a_marked_lookup_table(tmp_path: Path
     assert _rows(bound) == {(EX + "a", EX + "m1", "one"), (EX + "a", EX + "m2", "two")}
     unmarked = _sub_query(tmp_path, body.replace("# towngown:lookup", "# a comment"))
     assert unmarked.bind({"p": EX + "a"}).count("VALUES ?_p") == 3
+
+
+PAGED = '''#+ title: {nb: "Sider", en: "Pages"}
+#+ description: {nb: "Tallene en til fem.", en: "The numbers one to five."}
+#+ pagination: 2
+#+ parameters:
+#+   above:
+#+     type: integer
+#+     description: {nb: "Større enn", en: "Greater than"}
+SELECT ?n WHERE {
+  VALUES ?n { 1 2 3 4 5 }
+  FILTER(!BOUND(?_above) || ?n > ?_above)
+}
+ORDER BY ?n
+# a trailing comment
+'''
+
+
+def _paged(tmp_path: Path, text: str = PAGED) -> StoredQuery:
+    path = tmp_path / "paged.rq"
+    path.write_text(text, encoding="utf-8")
+    return load_catalog(tmp_path).get("paged")
+
+
+def _numbers(sparql: str) -> list[int]:
+    return [int(row.n) for row in Graph().query(sparql)]
+
+
+def test_pagination_header_slices_the_outermost_query(tmp_path: Path) -> None:
+    """A `#+ pagination: N` query is paged; bind(limit=, offset=) appends LIMIT/OFFSET after its ORDER BY, also
+    with parameters bound, and without them the query gives every row as before."""
+    query = _paged(tmp_path)
+    assert query.ok and query.paged and query.pagination == 2
+    assert _numbers(query.bind({})) == [1, 2, 3, 4, 5]
+    assert _numbers(query.bind({}, limit=2)) == [1, 2]
+    assert _numbers(query.bind({}, limit=2, offset=2)) == [3, 4]
+    assert _numbers(query.bind({"above": "1"}, limit=3, offset=1)) == [3, 4, 5]
+    parseQuery(query.bind({"above": "1"}, limit=3, offset=1))
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        ("SELECT ?n WHERE { VALUES ?n { 1 2 } FILTER(!BOUND(?_above)) }\n", "ORDER BY"),
+        ("SELECT ?n WHERE { { SELECT ?n WHERE { VALUES ?n { 1 } } ORDER BY ?n } FILTER(!BOUND(?_above)) }\n", "ORDER BY"),
+        ("SELECT ?n WHERE { VALUES ?n { 1 2 } FILTER(!BOUND(?_above)) } ORDER BY ?n LIMIT 1\n", "LIMIT"),
+    ],
+)
+def test_paged_query_without_a_stable_order_is_broken(tmp_path: Path, body: str, problem: str) -> None:
+    """A paged query needs ORDER BY on its outermost query (one in a sub-select does not count) and no LIMIT of
+    its own; otherwise the file is listed as broken, naming pagination and what is missing."""
+    header = PAGED[: PAGED.index("SELECT")]
+    query = _paged(tmp_path, header + body)
+    assert not query.ok
+    assert "pagination" in query.error and problem in query.error
+
+
+def test_only_paged_queries_can_be_sliced(folder: Path) -> None:
+    """bind(limit=) on a query without a pagination header is refused."""
+    probe = load_catalog(folder).get("probe")
+    assert not probe.paged
+    with pytest.raises(TowngownError, match="not paged"):
+        probe.bind({}, limit=1)
+
+
+def test_negative_offset_is_refused(tmp_path: Path) -> None:
+    """A negative offset is an InputError naming _next."""
+    with pytest.raises(InputError) as caught:
+        _paged(tmp_path).bind({}, offset=-1)
+    assert caught.value.detail.get("parameter") == "_next"
+
+
+@pytest.mark.parametrize("value", ["0", "many", "100000", "true"])
+def test_bad_pagination_header_is_broken(tmp_path: Path, value: str) -> None:
+    """A pagination that is not a page size from 1 to the maximum makes the file broken."""
+    query = _paged(tmp_path, PAGED.replace("#+ pagination: 2", f"#+ pagination: {value}"))
+    assert not query.ok and "pagination" in query.error

@@ -51,6 +51,11 @@ A sub-select under MINUS, (NOT) EXISTS, SERVICE, an OPTIONAL deeper down (whose 
 unbound), or one that does not meet the first point is left alone, and so are the sub-selects inside it. The
 query text without bindings is untouched, so every file still runs as written in any SPARQL tool.
 
+A query can be paged (grlc's ``#+ pagination: 100``, the default page size). It must then end in an ``ORDER BY``
+at the top level (so pages are stable) with no LIMIT, OFFSET or trailing VALUES of its own; a file that breaks
+this is listed as broken. ``bind(..., limit=, offset=)`` appends ``LIMIT``/``OFFSET`` after that ORDER BY, so they
+slice the outermost query. Queries without the header run as before, unsliced.
+
 Values become RDF terms (rdflib terms, serialised with an escaping that cannot leave the term); user text is
 never formatted into the query. This module knows nothing of HTTP or of the store: allowed values that come from
 an ``enum_query`` are resolved by a function the caller passes in (``resolve_enum(sparql) -> list[str]``).
@@ -85,12 +90,16 @@ __all__ = [
     "load_query",
     "to_term",
     "LOOKUP_MARK",
+    "MAX_PAGE_SIZE",
 ]
 
 logger = logging.getLogger(__name__)
 
 #: The parameter types a header may declare.
 PARAMETER_TYPES: tuple[str, ...] = ("iri", "string", "date", "integer", "decimal", "language", "boolean")
+
+#: The largest page a paged query gives (its ``pagination`` header, and any page size asked for).
+MAX_PAGE_SIZE = 1000
 
 #: A caller-supplied function that runs an ``enum_query`` and returns its first column as strings.
 EnumResolver = Callable[[str], list[str]]
@@ -153,6 +162,7 @@ class StoredQuery:
     error: str | None = None
     tags: tuple[str, ...] = ()
     example: object = field(default=None, hash=False, compare=False)
+    pagination: int | None = None
     _insert_at: int | None = field(default=None, repr=False, compare=False)
     _sub_selects: Mapping[str, tuple[int, ...]] = field(default_factory=dict, repr=False, compare=False, hash=False)
 
@@ -170,8 +180,23 @@ class StoredQuery:
             f"unknown parameter {name!r} for stored query {self.name!r}", parameter=name, query=self.name
         )
 
-    def bind(self, values: Mapping[str, str | Sequence[str]], resolve_enum: EnumResolver | None = None) -> str:
+    @property
+    def paged(self) -> bool:
+        """True when the file declares a page size (``#+ pagination: N``) and so may be sliced."""
+        return self.pagination is not None
+
+    def bind(
+        self,
+        values: Mapping[str, str | Sequence[str]],
+        resolve_enum: EnumResolver | None = None,
+        *,
+        limit: int | None = None,
+        offset: int | None = None,
+    ) -> str:
         """The query text with each given (or default) parameter bound by a VALUES block of RDF terms.
+
+        ``limit`` and ``offset`` (paged queries only; TowngownError otherwise) append ``LIMIT``/``OFFSET`` to the
+        outermost query, after its ORDER BY; a negative one is an InputError.
 
         A value may be one string or a sequence of strings (the query then answers for any of them:
         ``VALUES ?_name { <a> <b> }``); each is checked on its own. Empty strings count as not given. Raises
@@ -181,6 +206,7 @@ class StoredQuery:
         """
         if self.error is not None:
             raise TowngownError(f"stored query {self.name!r} is broken: {self.error}", query=self.name)
+        sliced = _slice(self, limit, offset)
         for name in values:
             self.parameter(name)  # refuses unknown names before anything else
         bindings: list[tuple[Parameter, list[Node]]] = []
@@ -209,10 +235,10 @@ class StoredQuery:
                     terms.append(term)
             bindings.append((parameter, terms))
         if not bindings:
-            return self.sparql
+            return self.sparql + sliced
         if self._insert_at is None:
             raise TowngownError(f"stored query {self.name!r} has no WHERE group to bind parameters in")
-        return _insert_values(self.sparql, self._insert_at, self._sub_selects, bindings)
+        return _insert_values(self.sparql, self._insert_at, self._sub_selects, bindings) + sliced
 
 
 class Catalog:
@@ -270,6 +296,7 @@ def load_query(path: Path) -> StoredQuery:
         description = _bilingual(header.get("description"), "description")
         parameters = _parameters(header.get("parameters"))
         tags = tuple(str(t) for t in header.get("tags") or ())
+        pagination = _pagination(header.get("pagination"))
     except (yaml.YAMLError, ValueError, TypeError, AttributeError) as exc:
         return _broken(name, path, text, f"bad header: {_one_line(exc)}")
     try:
@@ -285,6 +312,10 @@ def load_query(path: Path) -> StoredQuery:
     insert_at = _where_group_start(text)
     if parameters and insert_at is None:
         return _broken(name, path, text, "no WHERE group found to bind parameters in", title, description)
+    if pagination is not None:
+        problem = _unpageable(text, insert_at)
+        if problem:
+            return _broken(name, path, text, f"pagination: {problem}", title, description)
     return StoredQuery(
         name=name,
         title=title,
@@ -295,6 +326,7 @@ def load_query(path: Path) -> StoredQuery:
         error=None,
         tags=tags,
         example=header.get("example"),
+        pagination=pagination,
         _insert_at=insert_at,
         _sub_selects={p.variable: _sub_select_starts(text, p.variable) for p in parameters},
     )
@@ -439,6 +471,53 @@ def _parameters(value: object) -> tuple[Parameter, ...]:
             )
         )
     return tuple(result)
+
+
+def _pagination(value: object) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_PAGE_SIZE:
+        raise ValueError(f"pagination must be a page size from 1 to {MAX_PAGE_SIZE}")
+    return value
+
+
+def _unpageable(text: str, insert_at: int | None) -> str | None:
+    """Why the query cannot be sliced by appending LIMIT/OFFSET (None if it can): the words after its outermost
+    group must include ORDER BY and no LIMIT, OFFSET or trailing VALUES."""
+    if insert_at is None:
+        return "no WHERE group found"
+    depth = 1
+    after: list[str] = []
+    for start, end, kind in _tokens(text[insert_at:]):
+        if kind == "{":
+            depth += 1
+        elif kind == "}":
+            depth -= 1
+        elif kind == "word" and depth == 0:
+            after.append(text[insert_at + start : insert_at + end].upper())
+    if not any(a == "ORDER" and b == "BY" for a, b in zip(after, after[1:])):
+        return "a paged query needs ORDER BY on the outermost query, so that pages are stable"
+    for word in ("LIMIT", "OFFSET", "VALUES"):
+        if word in after:
+            return f"a paged query must not end in its own {word}"
+    return None
+
+
+def _slice(query: StoredQuery, limit: int | None, offset: int | None) -> str:
+    """The LIMIT/OFFSET text to append to a paged query ('' when neither is given)."""
+    if limit is None and offset is None:
+        return ""
+    if not query.paged:
+        raise TowngownError(f"stored query {query.name!r} is not paged (no pagination header)", query=query.name)
+    for name, number in (("_size", limit), ("_next", offset)):
+        if number is not None and (isinstance(number, bool) or not isinstance(number, int) or number < 0):
+            raise InputError(f"{name} must be a non-negative whole number", parameter=name, query=query.name)
+    text = "\n"
+    if limit is not None:
+        text += f"LIMIT {limit}\n"
+    if offset:
+        text += f"OFFSET {offset}\n"
+    return text
 
 
 def _scalar(value: object) -> str:

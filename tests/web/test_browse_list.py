@@ -154,3 +154,63 @@ def test_home_page(client, loaded_store) -> None:  # noqa: ANN001
 def test_healthz_still_answers(client) -> None:  # noqa: ANN001
     """/healthz reports the store."""
     assert client.get("/healthz").get_json()["status"] == "ok"
+
+
+def test_partnerships_are_paged_with_counts_over_all(client) -> None:  # noqa: ANN001
+    """/partnerships.json gives _size rows a page with a `next` URL until the last page; the pages together are the
+    whole list in the same order, and count and facet counts are over all partnerships on every page."""
+    whole = listing(client, _size="1000")
+    assert whole["next"] is None and whole["count"] == len(whole["partnerships"])
+    seen: list[str] = []
+    params = {"_size": "4"}
+    while True:
+        page = listing(client, **params)
+        assert len(page["partnerships"]) <= 4
+        assert page["count"] == whole["count"] and page["facets"] == whole["facets"]
+        seen += [p["slug"] for p in page["partnerships"]]
+        if page["next"] is None:
+            break
+        params = {"_size": "4", "_next": re.search(r"_next=(\d+)", page["next"]).group(1)}
+    assert seen == [p["slug"] for p in whole["partnerships"]]
+
+
+def test_paging_keeps_the_filters(client) -> None:  # noqa: ANN001
+    """A filtered list pages through the filtered partnerships only, and its links keep the filter."""
+    whole = listing(client, institution="ntnu", _size="1000")
+    first = client.get("/partnerships.json", query_string={"institution": "ntnu", "_size": "2"})
+    body = first.get_json()
+    assert body["count"] == whole["count"] > 2
+    assert "institution=ntnu" in body["next"] and "_next=2" in body["next"]
+    assert 'rel="next"' in first.headers["Link"]
+    second = listing(client, institution="ntnu", _size="2", _next="2")
+    assert [p["slug"] for p in second["partnerships"]] == [p["slug"] for p in whole["partnerships"][2:4]]
+
+
+def test_partnerships_page_links_previous_and_next(client) -> None:  # noqa: ANN001
+    """The HTML list has links to the previous and next pages, in the page's language."""
+    text = client.get("/partnerships", query_string={"_size": "3", "_next": "3", "lang": "en"}).get_data(as_text=True)
+    assert 'rel="next"' in text and 'rel="prev"' in text and "next page" in text and "previous page" in text
+    assert "4–6" in text
+
+
+@pytest.mark.parametrize("params", [{"_size": "0"}, {"_size": "x"}, {"_next": "-2"}])
+def test_bad_page_is_400(client, params: dict) -> None:  # noqa: ANN001
+    """A bad _size or _next on /partnerships is 400 naming it."""
+    response = client.get("/partnerships.json", query_string=params)
+    assert response.status_code == 400 and response.get_json()["parameter"] in ("_size", "_next")
+
+
+def test_organisation_page_lists_a_bounded_number_of_partnerships(loaded_store) -> None:  # noqa: ANN001
+    """An organisation's involvements are bounded: past the limit the list says there are more, and keeps only
+    partnerships whose rows are all there."""
+    from towngown.browse import organisation_partnerships
+    from towngown.catalog import load_catalog
+
+    catalog = load_catalog()
+    everything, more = organisation_partnerships(loaded_store, catalog, ID + "organisation/ntnu", limit=10_000)
+    assert not more and len(everything) > 2
+    rows = len(loaded_store.select(catalog.get("organisation-partnerships").bind({"organisation": ID + "organisation/ntnu"})))
+    first, more = organisation_partnerships(loaded_store, catalog, ID + "organisation/ntnu", limit=rows - 1)
+    assert more and 0 < len(first) < len(everything)
+    by_iri = {i.partnership: i for i in everything}
+    assert all(i.ways == by_iri[i.partnership].ways and i.roles == by_iri[i.partnership].roles for i in first)

@@ -118,7 +118,8 @@ def test_unknown_query_is_404(client) -> None:  # noqa: ANN001
 
 
 def test_openapi_is_valid_and_types_every_parameter(client) -> None:  # noqa: ANN001
-    """/openapi.json is a valid OpenAPI 3.1 document with a path per stored query and every parameter typed."""
+    """/openapi.json is a valid OpenAPI 3.1 document with a path per stored query and every parameter typed (and
+    _size/_next for a paged one)."""
     document = client.get("/openapi.json").get_json()
     validate(document)
     assert document["openapi"].startswith("3.1")
@@ -127,7 +128,7 @@ def test_openapi_is_valid_and_types_every_parameter(client) -> None:  # noqa: AN
             continue
         operation = document["paths"][f"/queries/{query.name}"]["get"]
         declared = {p["name"]: p for p in operation["parameters"]}
-        assert set(declared) == {p.name for p in query.parameters}
+        assert set(declared) == {p.name for p in query.parameters} | ({"_size", "_next"} if query.paged else set())
         assert all(p["schema"].get("type") for p in declared.values())
 
 
@@ -157,3 +158,63 @@ def test_stored_queries_over_real_http_with_requests(live_server) -> None:  # no
     assert response.status_code == 200
     rows = list(csv.DictReader(io.StringIO(response.text)))
     assert {"https://w3id.org/towngown/id/organisation/ntnu", "https://w3id.org/towngown/id/organisation/gjovik-kommune"} <= {r.get("member") or r.get("organisation") for r in rows}
+
+
+NTNU = "https://w3id.org/towngown/id/organisation/ntnu"
+
+
+def _rows(body: dict) -> list[tuple]:
+    return [tuple(sorted((k, v["value"]) for k, v in b.items())) for b in body["results"]["bindings"]]
+
+
+def test_paged_query_gives_pages_with_next_links(client) -> None:  # noqa: ANN001
+    """A paged stored query takes _size and _next: each JSON page has at most _size rows, a `next` URL and a
+    Link rel="next" header while there is more, and the pages together are the rows of one big page."""
+    whole = client.get("/queries/organisation-partnerships.json", query_string={"organisation": NTNU, "_size": 1000}).get_json()
+    assert "next" not in whole and len(whole["results"]["bindings"]) > 3
+    url = f"/queries/organisation-partnerships.json?organisation={NTNU}&_size=2"
+    pages: list[tuple] = []
+    while url:
+        response = client.get(url)
+        body = response.get_json()
+        assert response.status_code == 200 and len(body["results"]["bindings"]) <= 2
+        pages += _rows(body)
+        url = body.get("next")
+        if url:
+            assert response.headers["Link"] == f'<{url}>; rel="next"'
+            url = url.replace("http://localhost", "")
+        else:
+            assert "Link" not in response.headers
+    assert pages == _rows(whole)
+
+
+def test_paged_query_as_csv_has_a_next_link(client) -> None:  # noqa: ANN001
+    """A CSV page has its header and _size rows, and the Link header to the next page."""
+    response = client.get("/queries/organisation-partnerships.csv", query_string={"organisation": NTNU, "_size": 2})
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert len(rows) == 2 and rows[0]["organisation"] == NTNU
+    assert "_next=2" in response.headers["Link"] and 'rel="next"' in response.headers["Link"]
+
+
+@pytest.mark.parametrize(
+    ("name", "params", "parameter"),
+    [
+        ("organisation-partnerships", {"_size": "0"}, "_size"),
+        ("organisation-partnerships", {"_size": "many"}, "_size"),
+        ("organisation-partnerships", {"_next": "-1"}, "_next"),
+        ("committed-resources", {"_size": "5"}, "_size"),
+    ],
+)
+def test_bad_page_parameters_are_400(client, name: str, params: dict, parameter: str) -> None:  # noqa: ANN001
+    """A bad _size or _next is 400 naming it; an unpaged query does not take _size at all."""
+    response = client.get(f"/queries/{name}.json", query_string=params)
+    assert response.status_code == 400
+    assert response.get_json()["parameter"] == parameter
+
+
+def test_openapi_documents_the_page_parameters(client) -> None:  # noqa: ANN001
+    """OpenAPI lists _size and _next for paged stored queries only."""
+    paths = client.get("/openapi.json").get_json()["paths"]
+    paged = {p["name"] for p in paths["/queries/organisation-partnerships.json"]["get"]["parameters"]}
+    unpaged = {p["name"] for p in paths["/queries/committed-resources.json"]["get"]["parameters"]}
+    assert {"_size", "_next"} <= paged and not {"_size", "_next"} & unpaged

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from rdflib import URIRef
 from rdflib.term import Node
 
-from ..catalog import Catalog
+from ..catalog import MAX_PAGE_SIZE, Catalog
 from ..errors import InputError
+from .listindex import ListIndex, build_index, positions_of, search, value_labels
 from .names import Names, sparql_iri
 
 __all__ = [
@@ -32,6 +33,9 @@ __all__ = [
     "organisation_partnerships",
     "concept_partnerships",
     "USED_IN_LIMIT",
+    "PAGE_SIZE",
+    "FACET_VALUES",
+    "INVOLVEMENT_ROWS",
 ]
 
 logger = logging.getLogger(__name__)
@@ -48,6 +52,10 @@ _SLUG_BASES = {
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _YEAR = re.compile(r"^\d{4}$")
 _MAX_SEARCH = 200
+#: Rows per page of /partnerships unless ``_size`` says otherwise.
+PAGE_SIZE = 100
+#: At most this many values per facet are offered (the most frequent ones), besides the chosen one.
+FACET_VALUES = 50
 
 
 @dataclass(frozen=True)
@@ -81,13 +89,26 @@ class FacetValue:
 
 @dataclass(frozen=True)
 class Listing:
-    """The partnerships that pass the filters, and the facets with counts over them."""
+    """One page of the partnerships that pass the filters, how many pass them, and the facets with counts over all
+    of them."""
 
     partnerships: tuple[Listed, ...]
     facets: Mapping[str, tuple[FacetValue, ...]]
     filters: Mapping[str, str]
     total: int
     years: tuple[int, int] | None = None
+    offset: int = 0
+    size: int = PAGE_SIZE
+
+    @property
+    def next_offset(self) -> int | None:
+        """Where the next page starts (None on the last page)."""
+        return self.offset + self.size if self.offset + self.size < self.total else None
+
+    @property
+    def previous_offset(self) -> int | None:
+        """Where the previous page starts (None on the first page)."""
+        return max(0, self.offset - self.size) if self.offset > 0 else None
 
 
 @dataclass(frozen=True)
@@ -153,19 +174,56 @@ def partnership_listing(
     resolve_enum: Callable[[str], list[str]],
     *,
     with_facets: bool = True,
+    index: ListIndex | None = None,
+    size: int = PAGE_SIZE,
+    offset: int = 0,
 ) -> Listing:
-    """The partnerships that pass ``filters`` (area, institution, orgtype, actionplan: slug or IRI; year; q)
-    and (``with_facets``) every facet value with its count among them. An unknown filter, or a value outside a
-    facet's allowed values, is an InputError naming the parameter."""
+    """One page (``size`` rows from ``offset``) of the partnerships that pass ``filters`` (area, institution,
+    orgtype, actionplan: slug or IRI; year; q), the number of them all, and (``with_facets``) the facet values
+    with their counts among all of them (the most frequent ``FACET_VALUES`` per facet, and the chosen ones).
+    The filters and counts come from ``index`` (the dataset version's list index; built here when not given),
+    the page's rows from ``partnership-list`` bound to the page's partnerships. An unknown filter, or a value
+    outside a facet's allowed values, is an InputError naming the parameter."""
     for name in filters:
         if name not in FILTERS:
             raise InputError(f"unknown filter {name!r}; use {', '.join(FILTERS)}", parameter=name)
+    if not 1 <= size <= MAX_PAGE_SIZE or offset < 0:
+        raise InputError(f"_size must be from 1 to {MAX_PAGE_SIZE}", parameter="_size")
     values = _filter_values(names, filters)
-    rows = store.select(catalog.get("partnership-list").bind(values, resolve_enum=resolve_enum))
-    listed = []
+    if index is None:
+        index = build_index(store, "")
+    chosen: set[int] | None = None
+    for name, value in values.items():
+        if name in _SLUG_BASES:
+            found = index.facets[name].get(value)
+            if found is None:  # no partnership has it: refused unless it is an allowed value at all
+                catalog.get("partnership-list").bind({name: value}, resolve_enum=resolve_enum)
+            positions = set(found) if found is not None else set()
+        elif name == "year":
+            positions = index.active_in(int(value))
+        else:
+            positions = positions_of(index, search(store, value))
+        chosen = positions if chosen is None else chosen & positions
+    selected = sorted(chosen) if chosen is not None else range(len(index.order))
+    page = [index.order[i] for i in selected[offset : offset + size]]
+    listed = _page_rows(store, catalog, names, page)
+    result: dict[str, tuple[FacetValue, ...]] = {name: () for name in _SLUG_BASES}
+    if with_facets:
+        key = ("facets", tuple(sorted(values.items())))
+        result = index.cached(key, lambda: _facets(store, names, index, chosen, values))
+    normalised = {name: (filters.get(name) or "").strip() for name in FILTERS if (filters.get(name) or "").strip()}
+    return Listing(tuple(listed), result, normalised, len(selected), index.years, offset=offset, size=size)
+
+
+def _page_rows(store, catalog: Catalog, names: Names, page: list[str]) -> list[Listed]:  # noqa: ANN001
+    """The rows of ``partnership-list`` for the given partnerships, in their given order."""
+    if not page:
+        return []
+    rows = store.select(catalog.get("partnership-list").bind({"partnership": page}))
+    by_iri = {}
     for row in rows:
         iri = str(row["partnership"])
-        listed.append(Listed(
+        by_iri[iri] = Listed(
             iri=iri,
             slug=names.slug(iri),
             path=names.path(iri) or iri,
@@ -178,31 +236,34 @@ def partnership_listing(
             areas={"nb": _split(row.get("areas_nb")), "en": _split(row.get("areas_en"))},
             action_plans={"nb": _split(row.get("actionPlanStatus_nb")), "en": _split(row.get("actionPlanStatus_en"))},
             graph=_str(row.get("graph")),
-        ))
-    shown = {p.iri for p in listed}
-    facet_rows = store.select(catalog.get("partnership-facets").sparql) if with_facets else []
-    facets: dict[str, dict[str, dict]] = {name: {} for name in _SLUG_BASES}
-    for row in facet_rows:
-        name = str(row.get("facet", ""))
-        if name not in facets or not isinstance(row.get("value"), URIRef):
-            continue
-        value = str(row["value"])
-        entry = facets[name].setdefault(value, {
-            "label": {"nb": _str(row.get("value_nb")), "en": _str(row.get("value_en"))}, "partnerships": set()})
-        entry["partnerships"].add(str(row["partnership"]))
+        )
+    return [by_iri[iri] for iri in page if iri in by_iri]
+
+
+def _facets(
+    store, names: Names, index: ListIndex, chosen: set[int] | None, values: Mapping[str, str],  # noqa: ANN001
+) -> dict[str, tuple[FacetValue, ...]]:
+    """Per facet, its most frequent values among the chosen partnerships (all when None) and the selected ones,
+    each with its count, in the order of their names."""
+    picked: dict[str, list[tuple[str, int]]] = {}
+    for name, by_value in index.facets.items():
+        counts = [(iri, len(found) if chosen is None else sum(1 for p in found if p in chosen))
+                  for iri, found in by_value.items()]
+        top = sorted((c for c in counts if c[1] or values.get(name) == c[0]), key=lambda c: (-c[1], c[0]))
+        keep = top[:FACET_VALUES] + [c for c in top[FACET_VALUES:] if values.get(name) == c[0]]
+        picked[name] = keep
+    labels = value_labels(store, [iri for keep in picked.values() for iri, _ in keep])
     result = {}
-    for name, entries in facets.items():
+    for name, keep in picked.items():
         kind, group = _SLUG_BASES[name]
         prefix = f"{names.concept}{group}/" if kind == "concept" else str(names.instance(group, ""))
         result[name] = tuple(sorted(
             (FacetValue(iri, iri[len(prefix):] if iri.startswith(prefix) and _SLUG.match(iri[len(prefix):]) else iri,
-                        entry["label"], len(entry["partnerships"] & shown), values.get(name) == iri)
-             for iri, entry in entries.items()),
+                        labels.get(iri, {"nb": iri, "en": iri}), count, values.get(name) == iri)
+             for iri, count in keep),
             key=lambda v: (v.label.get("nb", "").casefold(), v.iri),
         ))
-    years = sorted({int(d[:4]) for p in listed for d in (p.starts_on, p.ends_on) if d[:4].isdigit()})
-    normalised = {name: (filters.get(name) or "").strip() for name in FILTERS if (filters.get(name) or "").strip()}
-    return Listing(tuple(listed), result, normalised, len(listed), (years[0], years[-1]) if years else None)
+    return result
 
 
 def dataset_counts(store, names: Names) -> Counts:  # noqa: ANN001 - a towngown Store
@@ -220,10 +281,23 @@ def dataset_counts(store, names: Names) -> Counts:  # noqa: ANN001 - a towngown 
     return Counts(number("partnerships"), number("organisations"), number("triples"), number("graphs"))
 
 
-def organisation_partnerships(store, catalog: Catalog, iri: str) -> tuple[Involvement, ...]:  # noqa: ANN001
-    """The partnerships an organisation takes part in (directly, through its units or a group, as member or as
-    party to a commitment), from the stored query ``organisation-partnerships``."""
-    rows = store.select(catalog.get("organisation-partnerships").bind({"organisation": iri}))
+#: At most this many rows of ``organisation-partnerships`` (one per way of taking part) make an organisation's list.
+INVOLVEMENT_ROWS = 200
+
+
+def organisation_partnerships(
+    store, catalog: Catalog, iri: str, limit: int = INVOLVEMENT_ROWS,  # noqa: ANN001 - a towngown Store
+) -> tuple[tuple[Involvement, ...], bool]:
+    """The first partnerships (in IRI order, from at most ``limit`` rows of the stored query
+    ``organisation-partnerships``) an organisation takes part in (directly, through its units or a group, as member
+    or as party to a commitment), and whether it takes part in more. Bounded: the engine stops after ``limit + 1``
+    rows, and a partnership whose rows may be cut off is left for the full list."""
+    rows = store.select(catalog.get("organisation-partnerships").bind({"organisation": iri}, limit=limit + 1))
+    more = len(rows) > limit
+    if more:
+        cut = str(rows[limit]["partnership"])
+        whole = [row for row in rows[:limit] if str(row["partnership"]) != cut]
+        rows = whole or rows[:limit]  # one partnership over the limit on its own: its first rows
     by_partnership: dict[str, dict] = {}
     for row in rows:
         partnership = str(row["partnership"])
@@ -240,7 +314,7 @@ def organisation_partnerships(store, catalog: Catalog, iri: str) -> tuple[Involv
                     {lang: tuple(sorted(r)) for lang, r in e["roles"].items()})
         for p, e in by_partnership.items()
     ]
-    return tuple(sorted(involvements, key=lambda i: i.label.get("nb", "").casefold()))
+    return tuple(sorted(involvements, key=lambda i: i.label.get("nb", "").casefold())), more
 
 
 #: At most this many partnerships listed on a concept's page (the rest are found through /partnerships).

@@ -34,6 +34,9 @@ from ..browse import (
     partnership_listing,
     resource_page,
 )
+from ..browse.listindex import ListIndexCache
+from ..browse.listing import PAGE_SIZE as LIST_PAGE_SIZE
+from ..catalog import MAX_PAGE_SIZE
 from ..errors import InputError, NotFound
 from ..publish import dataset_version
 from .i18n import LANGUAGES, UI, page_language
@@ -42,7 +45,7 @@ from .queries import get_catalog
 from .render import PageHTML, evidence_runs
 from .sparql import rdf_response
 
-__all__ = ["bp", "CSP", "secure_html", "page_helpers", "resolve_enum"]
+__all__ = ["bp", "CSP", "secure_html", "page_helpers", "resolve_enum", "list_index"]
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +91,7 @@ def _term_cache() -> TermCache:
 @bp.record_once
 def _install_term_cache(state) -> None:  # noqa: ANN001 - a BlueprintSetupState
     state.app.extensions.setdefault("towngown.term_cache", TermCache())
+    state.app.extensions.setdefault("towngown.list_index", ListIndexCache())
 
 
 def _page_options() -> dict:
@@ -98,6 +102,11 @@ def _page_options() -> dict:
     store, base = _store(), _settings().base_iri
     version = clock.current if clock is not None else (lambda: dataset_version(store, base))
     return {"term_cache": _term_cache(), "version": version}
+
+
+def list_index():  # noqa: ANN201 - a ListIndex
+    """The partnership list's index of the current dataset version (built once per worker and version)."""
+    return current_app.extensions["towngown.list_index"].get(_store(), _page_options()["version"]())
 
 
 def resolve_enum(sparql: str) -> list[str]:
@@ -227,7 +236,7 @@ def _dereference(iri: str, path: str) -> Response:
     else:
         template = "browse/resource.html"
         if page.type_iris & _ORGANISATION_TYPES:
-            extra["involvements"] = organisation_partnerships(store, get_catalog(), iri)
+            extra["involvements"], extra["involvements_more"] = organisation_partnerships(store, get_catalog(), iri)
         if page.type_iris & _CONCEPT_TYPES:
             used, extra["used_in_more"] = concept_partnerships(store, names, iri)
             extra["used_in"] = [page.presenter.value(p) for p in used]
@@ -275,10 +284,18 @@ def partnerships(suffix: str | None = None) -> Response:
     if suffix is not None and suffix not in ("json", "csv"):
         raise NotFound(f"/partnerships.{suffix} does not exist; use .json or .csv")
     media_type = _LIST_FORMATS[suffix] if suffix else choose(request, _LIST_FORMATS, _HTML, aliases={})
-    filters = {k: v for k, v in request.args.items() if k not in ("lang", "format")}
-    listing = partnership_listing(_store(), get_catalog(), _names(), filters, resolve_enum)
+    filters = {k: v for k, v in request.args.items() if k not in ("lang", "format", "_size", "_next")}
+    size, offset = _list_page()
+    store = _store()
+    listing = partnership_listing(store, get_catalog(), _names(), filters, resolve_enum, index=list_index(), size=size,
+                                  offset=offset)
+    path = f"/partnerships.{suffix}" if suffix else "/partnerships"
+    next_url = (page_href(path, **listing.filters, _size=_size_param(size), _next=listing.next_offset)
+                if listing.next_offset is not None else None)
+    previous_url = (page_href(path, **listing.filters, _size=_size_param(size), _next=listing.previous_offset or None)
+                    if listing.previous_offset is not None else None)
     if media_type == "application/json":
-        response = jsonify(_listing_json(listing))
+        response = jsonify(_listing_json(listing, next_url and request.host_url.rstrip("/") + next_url))
     elif media_type == "text/csv":
         response = Response(_listing_csv(listing), mimetype="text/csv")
         response.headers["Content-Disposition"] = 'inline; filename="partnerships.csv"'
@@ -286,18 +303,40 @@ def partnerships(suffix: str | None = None) -> Response:
         body = render_template("browse/partnerships.html", listing=listing, filter_names=FILTERS,
                                json_url=page_href("/partnerships.json", **listing.filters, lang=None),
                                csv_url=page_href("/partnerships.csv", **listing.filters, lang=None),
-                               **page_helpers())
+                               next_url=next_url, previous_url=previous_url, **page_helpers())
         response = Response(body, mimetype=_HTML)
+    if next_url:
+        response.headers["Link"] = f'<{request.host_url.rstrip("/")}{next_url}>; rel="next"'
     response.headers["Vary"] = "Accept, Accept-Language"
     if _settings().cors and media_type != _HTML:
         response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
 
-def _listing_json(listing: Listing) -> dict:
+def _size_param(size: int) -> int | None:
+    return size if size != LIST_PAGE_SIZE else None
+
+
+def _list_page() -> tuple[int, int]:
+    """The page size and offset of /partnerships asked for with ``_size`` and ``_next``."""
+    numbers = {}
+    for name, default in (("_size", LIST_PAGE_SIZE), ("_next", 0)):
+        raw = request.args.get(name, "").strip()
+        if raw and not raw.isdigit():
+            raise InputError(f"{name}={raw!r} is not a whole number", parameter=name)
+        numbers[name] = int(raw) if raw else default
+    if not 1 <= numbers["_size"] <= MAX_PAGE_SIZE:
+        raise InputError(f"_size must be from 1 to {MAX_PAGE_SIZE}", parameter="_size")
+    return numbers["_size"], numbers["_next"]
+
+
+def _listing_json(listing: Listing, next_url: str | None = None) -> dict:
     return {
         "filters": dict(listing.filters),
         "count": listing.total,
+        "offset": listing.offset,
+        "size": listing.size,
+        "next": next_url,
         "partnerships": [
             {
                 "partnership": p.iri,

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template
 
 from .. import __version__
 from ..browse import Names, dataset_counts, partnership_listing
-from .browse import page_helpers, resolve_enum, secure_html
+from .browse import list_index, page_helpers, resolve_enum, secure_html
 from .queries import get_catalog
 
 __all__ = ["bp"]
@@ -24,7 +24,8 @@ def index() -> Response:
     """The dataset at a glance: what it is (nb/en), counts, an overview of all partnerships, links onwards."""
     names = Names(current_app.extensions["towngown.settings"].base_iri)
     counts = dataset_counts(_store(), names)
-    listing = partnership_listing(_store(), get_catalog(), names, {}, resolve_enum, with_facets=False)
+    listing = partnership_listing(_store(), get_catalog(), names, {}, resolve_enum, with_facets=False,
+                                  index=list_index())
     body = render_template("home/index.html", counts=counts, listing=listing, **page_helpers())
     response = Response(body, mimetype="text/html")
     response.headers["Vary"] = "Accept-Language"

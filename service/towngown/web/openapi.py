@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import __version__
-from ..catalog import Catalog, Parameter
+from ..catalog import MAX_PAGE_SIZE, Catalog, Parameter
 
 __all__ = ["openapi_document"]
 
@@ -75,6 +75,18 @@ _SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "str
 _JSON_ANY = {"application/json": {"schema": {"type": "object"}}}
 
 
+def _page_parameters(default: int) -> list[dict]:
+    """``_size`` and ``_next``: how a paged answer is asked for, page by page (Datasette's names)."""
+    return [
+        {"name": "_size", "in": "query", "required": False,
+         "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": default},
+         "description": f"Rows per page (default {default}, at most {MAX_PAGE_SIZE})."},
+        {"name": "_next", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 0, "default": 0},
+         "description": "Where the page starts (a row offset). Take it from the `next` URL of the previous page (also "
+                        "in the `Link: <...>; rel=\"next\"` header); there is no `next` on the last page."},
+    ]
+
+
 def _site_paths() -> dict[str, dict]:
     """The routes besides /sparql and the stored queries: validation, publishing, lists, comparison, health."""
     facets = [
@@ -101,7 +113,7 @@ def _site_paths() -> dict[str, dict]:
                              "responses": {"200": {"description": "Up", "content": _JSON_ANY},
                                            "503": {"description": "Store down", "content": _JSON_ANY}}}},
         "/partnerships.json": {"get": {"operationId": "partnershipList", "summary": "Partnerships, filtered by facets",
-                                       "parameters": facets,
+                                       "parameters": facets + _page_parameters(100),
                                        "responses": {"200": {"description": "The list", "content": _JSON_ANY}, **_problem_responses("400")}}},
         "/compare.json": {"get": {"operationId": "compare", "summary": "Partnerships side by side, with indicators",
                                   "parameters": [{"name": "p", "in": "query", "required": False, "style": "form", "explode": True,
@@ -169,7 +181,8 @@ def openapi_document(catalog: Catalog, server_url: str) -> dict:
             "summary": query.title.get("en", query.name),
             "description": f"{query.description.get('en', '')}\n\nnb: {query.title.get('nb', '')}. {query.description.get('nb', '')}".strip(),
             "tags": ["stored queries", *query.tags],
-            "parameters": [_parameter(p) for p in query.parameters],
+            "parameters": [_parameter(p) for p in query.parameters]
+            + (_page_parameters(query.pagination) if query.pagination is not None else []),
             "responses": {"200": {"description": "The results", "content": _RESULTS}, **_problem_responses("400", "406", "503")},
         }
         paths[f"/queries/{query.name}"] = {"get": operation}
