@@ -59,9 +59,10 @@ RELATED_LIMIT = 24
 #: At most this many partnerships in one comparison (each is a column; the cost grows with them).
 MAX_COLUMNS = 20
 #: The stored queries a column is computed from; each runs once for all columns.
+#: They run side by side in this order, the costliest first (as measured at 10 000 partnerships).
 _COLUMN_QUERIES = (
-    "committed-resources", "fte-per-10000-inhabitants", "phd-positions", "agreement-length", "agreement-terms",
-    "collaboration-areas", "action-plan-milestone-result-status", "questionnaire-answers",
+    "questionnaire-answers", "committed-resources", "fte-per-10000-inhabitants", "phd-positions",
+    "collaboration-areas", "agreement-length", "agreement-terms", "action-plan-milestone-result-status",
 )
 
 
@@ -224,6 +225,8 @@ class Comparison:
     fields: tuple[Concept, ...]
     indicators: tuple[Indicator, ...]
     columns: tuple[Column, ...]
+    #: Other partnerships that share a member with a column (only when asked for: the page's 'add' links).
+    related: tuple[Partnership, ...] = ()
 
 
 # --- running the stored queries ---------------------------------------------------------------------------------
@@ -481,8 +484,9 @@ def _column(rows: Mapping[str, Sequence[Mapping[str, Node]]], partnership: Partn
     )
 
 
-def compare(store, catalog: Catalog, slugs: Sequence[str], base_iri: str) -> Comparison:  # noqa: ANN001 - a Store
-    """The comparison of the partnerships named by ``slugs`` (in that order, duplicates dropped).
+def compare(store, catalog: Catalog, slugs: Sequence[str], base_iri: str, *, related: bool = False) -> Comparison:  # noqa: ANN001 - a Store
+    """The comparison of the partnerships named by ``slugs`` (in that order, duplicates dropped), and with
+    ``related`` the partnerships that share a member with them.
 
     A slug that is malformed or names no partnership in the store is NotFound, naming it.
     """
@@ -494,17 +498,23 @@ def compare(store, catalog: Catalog, slugs: Sequence[str], base_iri: str) -> Com
     bad = [s for s in wanted if not _SLUG.match(s)]
     if bad:
         raise NotFound(f"no partnership with the slug {bad[0]!r}", parameter="p", slug=bad[0])
-    known = resolve_partnerships(store, base_iri, wanted)
+    # A slug's IRI is known without asking the store, so resolving the slugs, the related partnerships and every
+    # column query (each once for all columns, a VALUES block with a row per partnership) run side by side in one
+    # round; the engine answers them on all its cores. The costliest column queries go first.
+    iris = [f"{base_iri}id/partnership/{slug}" for slug in wanted]
+    pool = _executor()
+    resolving = pool.submit(resolve_partnerships, store, base_iri, wanted)
+    nearby = pool.submit(related_partnerships, store, base_iri, iris) if related else None
+    futures = {name: pool.submit(_run_all, store, catalog, name, iris) for name in _COLUMN_QUERIES}
+    known = resolving.result()
     missing = [s for s in wanted if s not in known]
     if missing:
+        for future in (*futures.values(), *([nearby] if nearby else [])):
+            future.cancel()
         raise NotFound(f"no partnership with the slug {missing[0]!r}", parameter="p", slug=missing[0])
     fields = questionnaire_fields()
-    iris = [known[slug].iri for slug in wanted]
-    # each stored query once for all columns (a VALUES block with one row per partnership), not once per column;
-    # the queries are independent, so they run side by side (the engine answers them on all its cores)
-    futures = {name: _executor().submit(_run_all, store, catalog, name, iris) for name in _COLUMN_QUERIES}
     results = {name: future.result() for name, future in futures.items()}
-    columns = tuple(_column({name: rows[known[slug].iri] for name, rows in results.items()}, known[slug], fields)
-                    for slug in wanted)
+    columns = tuple(_column({name: rows[iri] for name, rows in results.items()}, known[slug], fields)
+                    for slug, iri in zip(wanted, iris))
     logger.info("compared %d partnerships: %s", len(columns), ", ".join(wanted))
-    return Comparison(fields=fields, indicators=INDICATORS, columns=columns)
+    return Comparison(fields=fields, indicators=INDICATORS, columns=columns, related=nearby.result() if nearby else ())

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, current_app, g, jsonify, render_template, request, url_for
 from markupsafe import Markup
 
 from .. import charts
-from ..compare import INDICATORS, Column, Comparison, compare, list_partnerships, related_partnerships, text
+from ..compare import INDICATORS, Column, Comparison, compare, list_partnerships, text
 from ..errors import InputError
 from .i18n import UI, page_language
 from .queries import get_catalog
@@ -81,7 +81,14 @@ def _store():  # noqa: ANN202
 
 
 def _query_url(name: str, partnership: str, **extra: str) -> str:
-    return url_for("queries.show", name=name, partnership=partnership, **extra)
+    """The link to stored query ``name`` run for ``partnership``; a comparison asks for the same one many times
+    (every questionnaire row of a column), so each is built once per request."""
+    cache = g.setdefault("compare_query_urls", {})
+    key = (name, partnership, *sorted(extra.items()))
+    url = cache.get(key)
+    if url is None:
+        url = cache[key] = url_for("queries.show", name=name, partnership=partnership, **extra)
+    return url
 
 
 def _number(value: Decimal | int | None) -> object:
@@ -209,7 +216,8 @@ def page(suffix: str | None = None) -> Response | str:
     if not slugs and suffix is None:
         partnerships, more = list_partnerships(_store(), _settings().base_iri)
         return render_template("compare/choose.html", partnerships=partnerships, chosen=set(), more=more, pick=text)
-    comparison = compare(_store(), catalog, slugs, _settings().base_iri)
+    # the page's 'add' links come in the same round of queries as the comparison
+    comparison = compare(_store(), catalog, slugs, _settings().base_iri, related=suffix is None)
     rows = comparison_rows(comparison)
     if suffix == "json":
         return jsonify(_as_json(comparison, rows))
@@ -219,7 +227,7 @@ def page(suffix: str | None = None) -> Response | str:
         return response
     columns = [c.partnership for c in comparison.columns]
     # 'add' offers a bounded set (partnerships sharing a member with a column); any other is typed in the form
-    related = related_partnerships(_store(), _settings().base_iri, [p.iri for p in columns])
+    related = comparison.related
     return render_template(
         "compare/compare.html",
         comparison=comparison,
