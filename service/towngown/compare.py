@@ -364,23 +364,25 @@ def _answers(rows: Iterable[Mapping[str, Node]], fields: Sequence[Concept]) -> d
         value = row.get("value")
         if notation not in by_notation or value is None:
             continue
-        key = (str(value), _str(row, "via") or "")
+        number = _decimal(row, "number")
+        # Each distinct number is its own answer (e.g. a party's several FTE shares): keeping only the first would
+        # show whichever the engine returned first.
+        key = (str(value), _str(row, "via") or "", number)
         entry = grouped.setdefault(notation, {}).setdefault(
             key,
             {"value": str(value), "is_iri": isinstance(value, URIRef), "label": _labels(row, "value"), "notes": [],
-             "number": None, "via": key[1]},
+             "number": number, "via": key[1]},
         )
         note = _labels(row, "text")
         if note and note not in entry["notes"]:
             entry["notes"].append(note)
-        number = _decimal(row, "number")
-        if number is not None and entry["number"] is None:
-            entry["number"] = number
     result: dict[str, tuple[Answer, ...]] = {}
     for notation, entries in grouped.items():
+        # In a fixed order (rows that tie on the query's ORDER BY come in any order).
+        ordered = sorted(entries.items(), key=lambda item: (item[0][0], item[0][1], item[0][2] is None, item[0][2] or 0))
         result[notation] = tuple(
             Answer(e["value"], e["is_iri"], e["label"] or {"nb": e["value"], "en": e["value"]}, tuple(e["notes"]), e["number"], e["via"])
-            for e in entries.values()
+            for _, e in ordered
         )
     return result
 
