@@ -501,3 +501,24 @@ def test_bad_pagination_header_is_broken(tmp_path: Path, value: str) -> None:
     """A pagination that is not a page size from 1 to the maximum makes the file broken."""
     query = _paged(tmp_path, PAGED.replace("#+ pagination: 2", f"#+ pagination: {value}"))
     assert not query.ok and "pagination" in query.error
+
+
+def test_enum_query_is_asked_only_about_the_given_values() -> None:
+    """Checking a value against an enum_query asks the query about that value alone (VALUES on its variable), so a
+    check costs the same however many partnerships there are; a value it does not return is refused."""
+    from towngown.errors import InputError
+
+    asked: list[str] = []
+    known = {"https://w3id.org/towngown/id/partnership/gjovik-ntnu"}
+
+    def resolve(sparql: str) -> list[str]:
+        asked.append(sparql)
+        return [iri for iri in known if f"<{iri}>" in sparql]
+
+    query = load_catalog().get("committed-resources")
+    bound = query.bind({"partnership": "https://w3id.org/towngown/id/partnership/gjovik-ntnu"}, resolve)
+    assert "gjovik-ntnu" in bound
+    assert len(asked) == 1 and "VALUES ?partnership { <https://w3id.org/towngown/id/partnership/gjovik-ntnu> }" in asked[0]
+    with pytest.raises(InputError) as refused:
+        query.bind({"partnership": "https://w3id.org/towngown/id/partnership/nowhere"}, resolve)
+    assert refused.value.detail["parameter"] == "partnership"

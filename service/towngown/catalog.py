@@ -144,6 +144,19 @@ class Parameter:
             return tuple(str(v) for v in resolve_enum(self.enum_query))
         return None
 
+    def allowed_among(self, terms: Sequence[Node], resolve_enum: EnumResolver | None = None) -> tuple[str, ...] | None:
+        """Which of ``terms`` are allowed, as allowed_values would say, but asking an ``enum_query`` only about
+        them (its first variable bound to them by VALUES), so that checking one value costs the same however many
+        allowed values there are; the whole list when the query's variable cannot be found. None if open."""
+        if self.enum is not None or self.enum_query is None or resolve_enum is None:
+            return self.allowed_values(resolve_enum)
+        found = re.search(r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?[?$]([A-Za-z_][A-Za-z0-9_]*)", self.enum_query, re.IGNORECASE)
+        where = _where_group_start(self.enum_query)
+        if not found or where is None or self.type != "iri":
+            return self.allowed_values(resolve_enum)
+        block = f"\n  VALUES ?{found.group(1)} {{ {' '.join(_n3(term) for term in terms)} }}"
+        return tuple(str(v) for v in resolve_enum(self.enum_query[:where] + block + self.enum_query[where:]))
+
     def to_term(self, value: str) -> Node:
         """The RDF term for ``value`` checked against this parameter's type; InputError naming it otherwise."""
         return to_term(self.type, value, parameter=self.name)
@@ -220,19 +233,22 @@ class StoredQuery:
                         f"parameter {parameter.name!r} is required", parameter=parameter.name, query=self.name
                     )
                 continue
-            allowed = parameter.allowed_values(resolve_enum)
+            pairs = [(raw, parameter.to_term(raw)) for raw in given]
             terms: list[Node] = []
-            for raw in given:
-                term = parameter.to_term(raw)
-                if allowed is not None and not _in_enum(parameter.type, term, allowed):
-                    raise InputError(
-                        f"parameter {parameter.name!r}: {raw!r} is not one of the allowed values",
-                        parameter=parameter.name,
-                        query=self.name,
-                        allowed=list(allowed),
-                    )
+            for _, term in pairs:
                 if term not in terms:
                     terms.append(term)
+            allowed = parameter.allowed_among(terms, resolve_enum)
+            for raw, term in pairs:
+                if allowed is not None and not _in_enum(parameter.type, term, allowed):
+                    detail = {} if parameter.enum_query and parameter.enum is None else {"allowed": list(allowed)}
+                    raise InputError(
+                        f"parameter {parameter.name!r}: {raw!r} is not one of the allowed values"
+                        + (f" (see /queries/{self.name} for them)" if not detail else ""),
+                        parameter=parameter.name,
+                        query=self.name,
+                        **detail,
+                    )
             bindings.append((parameter, terms))
         if not bindings:
             return self.sparql + sliced
