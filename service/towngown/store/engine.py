@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..errors import ConfigError, StoreUnavailable
 
-__all__ = ["OxigraphEngine", "find_oxigraph", "read_engine_state"]
+__all__ = ["OxigraphEngine", "find_oxigraph", "read_engine_state", "stop_process"]
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +72,17 @@ def read_engine_state(data_dir: Path) -> dict | None:
     return state | {"base_url": base_url} if _answers(base_url) else None
 
 
+def stop_process(process: subprocess.Popen | None, *, timeout_s: float) -> None:
+    """SIGTERM a server process and wait for it; SIGKILL it if it has not exited within ``timeout_s``."""
+    if process and process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 class OxigraphEngine:
     """One `oxigraph serve` process on loopback, restarted by a watcher thread if it dies."""
 
@@ -116,13 +127,7 @@ class OxigraphEngine:
         self._stopping.set()
         with self._lock:
             process, self._process = self._process, None
-        if process and process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_process(process, timeout_s=10)
         if self._log:
             self._log.close()
             self._log = None

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from ..errors import ConfigError, StoreUnavailable
 from .dialects import VIRTUOSO_SYSTEM_GRAPHS
+from .engine import stop_process
 
 __all__ = ["VirtuosoEngine", "find_virtuoso", "PRIVATE_SYSTEM_GRAPHS_SQL"]
 
@@ -215,13 +216,7 @@ class VirtuosoEngine:
     def stop(self) -> None:
         """Stop the server (it may take a moment to close its files) and wait for it."""
         process, self._process = self._process, None
-        if process and process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_process(process, timeout_s=15)
         if self._log:
             self._log.close()
             self._log = None
