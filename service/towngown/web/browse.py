@@ -41,11 +41,11 @@ from ..errors import InputError, NotFound
 from ..publish import dataset_version
 from .i18n import LANGUAGES, UI, page_language
 from .negotiation import ALIASES, choose
-from .queries import get_catalog
+from .queries import get_catalog, resolve_enum
 from .render import PageHTML, evidence_runs
 from .sparql import rdf_response
 
-__all__ = ["bp", "CSP", "secure_html", "page_helpers", "resolve_enum", "list_index"]
+__all__ = ["bp", "CSP", "secure_html", "page_helpers", "list_index"]
 
 logger = logging.getLogger(__name__)
 
@@ -107,15 +107,6 @@ def _page_options() -> dict:
 def list_index():  # noqa: ANN201 - a ListIndex
     """The partnership list's index of the current dataset version (built once per worker and version)."""
     return current_app.extensions["towngown.list_index"].get(_store(), _page_options()["version"]())
-
-
-def resolve_enum(sparql: str) -> list[str]:
-    """Run a stored query's enum_query and return its first column (the allowed values of a parameter)."""
-    values = []
-    for row in _store().select(sparql):
-        if row:
-            values.append(str(next(iter(row.values()))))
-    return values
 
 
 # -- helpers for the templates ------------------------------------------------------------------------------

@@ -6,8 +6,8 @@ from flask import Blueprint, Response, current_app, jsonify, render_template
 
 from .. import __version__
 from ..browse import Names, dataset_counts, partnership_listing
-from .browse import list_index, page_helpers, resolve_enum, secure_html
-from .queries import get_catalog
+from .browse import list_index, page_helpers, secure_html
+from .queries import get_catalog, resolve_enum
 
 __all__ = ["bp"]
 

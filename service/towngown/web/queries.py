@@ -17,7 +17,7 @@ from .i18n import page_language, pick
 from .negotiation import choose
 from .openapi import openapi_document
 
-__all__ = ["bp", "get_catalog", "PAGE_PARAMETERS"]
+__all__ = ["bp", "get_catalog", "resolve_enum", "PAGE_PARAMETERS"]
 
 logger = logging.getLogger(__name__)
 
@@ -50,13 +50,12 @@ def _store():  # noqa: ANN202
     return current_app.extensions["towngown.store"]
 
 
-def _resolve_enum(sparql: str) -> list[str]:
-    rows = _store().select(sparql)
+def resolve_enum(sparql: str) -> list[str]:
+    """Run a stored query's enum_query and return its first column (the allowed values of a parameter)."""
     values: list[str] = []
-    for row in rows:
+    for row in _store().select(sparql):
         if row:
-            first = next(iter(row.values()))
-            values.append(str(first))
+            values.append(str(next(iter(row.values()))))
     return values
 
 
@@ -115,11 +114,11 @@ def show(name: str, suffix: str | None = None) -> Response | str:
     if not query.ok:
         raise BrokenQuery(f"stored query {query.name!r} cannot run: {query.error}")
     if size is None:
-        bound = query.bind(values, resolve_enum=_resolve_enum)
+        bound = query.bind(values, resolve_enum=resolve_enum)
         body, more = _store().query_raw(bound, media_type).body, False
     else:
         # one row more than the page tells whether there is a next page
-        bound = query.bind(values, resolve_enum=_resolve_enum, limit=size + 1, offset=offset)
+        bound = query.bind(values, resolve_enum=resolve_enum, limit=size + 1, offset=offset)
         body, more = _trim(_store().query_raw(bound, media_type).body, media_type, size)
     next_url = _next_url(query.name, suffix, offset + size) if more and size is not None else None
     if next_url and media_type == "application/sparql-results+json":
@@ -199,14 +198,14 @@ def _page(query: StoredQuery, values: dict[str, str], size: int | None = None, o
     if query.ok:
         for parameter in query.parameters:
             try:
-                allowed = parameter.allowed_values(_resolve_enum)
+                allowed = parameter.allowed_values(resolve_enum)
             except TowngownError:
                 allowed = None
             if allowed is not None:
                 choices[parameter.name] = list(allowed)
         try:
-            bound = query.bind(values, resolve_enum=_resolve_enum, limit=size, offset=offset or None) if size \
-                else query.bind(values, resolve_enum=_resolve_enum)
+            bound = query.bind(values, resolve_enum=resolve_enum, limit=size, offset=offset or None) if size \
+                else query.bind(values, resolve_enum=resolve_enum)
             table = _store().table(bound)
         except InputError as exc:
             error = exc.message
